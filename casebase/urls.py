@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "casebase curation"
+admin.site.site_title = "casebase"
+admin.site.index_title = "Case reports and their clinical data"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("reports.urls")),
+]
