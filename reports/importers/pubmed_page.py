@@ -1,0 +1,550 @@
+"""Reader for the text of a PubMed abstract page (what "select all, copy" or a text save of
+https://pubmed.ncbi.nlm.nih.gov/<PMID>/ gives): the layout of fixtures/source/000_8d3d7cb61a81a9c9.txt.
+
+The page is prose laid out in sections under fixed headings ("Abstract", "Conflict of interest statement",
+"References", ...). Above the first heading is the head: publication types, the citation line
+("Cureus. 2019 Mar 11;11(3):e4225. doi: ..."), the title, the authors with their affiliations and the
+"PMID: ... PMCID: ... DOI: ..." line. The reader finds those parts and reads each; it never touches the database.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from reports.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from reports.importers.dates import MONTHS, SEASONS, parse_pubmed_date
+from reports.importers.errors import RecordError
+from reports.importers.records import (
+    ArticleRecord,
+    AuthorRecord,
+    JournalRecord,
+    MeshRecord,
+    ReferenceRecord,
+)
+
+# Headings that start a section of the page. Anything under a heading we do not read is skipped whole.
+SECTION_HEADINGS = {
+    "Abstract",
+    "PubMed Disclaimer",
+    "Conflict of interest statement",
+    "References",
+    "Publication types",
+    "LinkOut - more resources",
+    "Similar articles",
+    "Cited by",
+    "MeSH terms",
+    "Substances",
+    "Grants and funding",
+    "Comment in",
+    "Comment on",
+    "Erratum in",
+    "Figures",
+    "Full text links",
+    "Related information",
+    "Supplementary concepts",
+    "Associated data",
+}
+# The heading of the author affiliations; it belongs to the head, between the authors and the PMID line.
+AFFILIATION_HEADINGS = {"Affiliations", "Affiliation"}
+
+# The site's banner and navigation, which a copy of the page starts with.
+BOILERPLATE = (
+    "Skip to main page content",
+    "U.S. flag",
+    "An official website of the United States government",
+    "Dot gov",
+    "The .gov means it",
+    "Federal government websites often end in",
+    "Https",
+    "The site is secure.",
+    "The https:// ensures",
+    "Access keys",
+    "Free article",
+    "Free PMC article",
+    "Item in Clipboard",
+    "Display options",
+)
+
+# The citation line: "[Journal]. <date>[;volume(issue)][:pages][. doi: ...][. Epub ...]"; the journal may be missing
+# (the seed's ". 2019 Mar 11;11(3):e4225."). The date is a year and then only months, seasons and day numbers.
+_YEAR = r"(?:1[6-9]|20)\d\d"
+_CITATION = re.compile(
+    rf"^(?P<journal>[^.]*?)\s*\.\s+(?P<date>{_YEAR}(?:[ -](?:[A-Za-z]{{3,9}}|\d{{1,2}}|{_YEAR}))*)"
+    r"(?:(?P<rest>[;:].*)|\.(?:\s.*)?|\s*)$"
+)
+_VOLUME = re.compile(r"^(?P<volume>[^(:]*)(?:\((?P<issue>[^)]*)\))?(?::(?P<pages>.+))?$")
+_DOI_LINE = re.compile(r"\bdoi:\s*(?P<doi>10\.\S+?)\.?(?:\s|$)", re.IGNORECASE)
+_PMID = re.compile(r"\bPMID:\s*(?P<pmid>\d+)\.?")
+_PMCID = re.compile(r"\bPMCID:\s*(?P<pmcid>PMC\d+)\.?")
+_EPUB = re.compile(r"\bEpub (?P<date>\d{4} [A-Z][a-z]{2} \d{1,2})")
+# "e4225" (Cureus, PLoS), "bcr2012008101" (BMJ Case Reports), "CD001234" (Cochrane): an article number, not pages.
+_ELOCATOR = re.compile(r"^(?:e\d+|[A-Za-z]{1,4}\d{4,})$")
+_FOOTNOTE = re.compile(r"(?:\s+\d+)+$")
+_AFFILIATION = re.compile(r"^\s*(?P<number>\d+)\s+(?P<text>.+)$")
+# The short citation repeated under the title: "Scott Zashin. Cureus. ." or "Ann Smith et al. Cureus. 2020."
+_SHORT_BYLINE = re.compile(rf"^(?P<names>[^.]+?)\.\s+(?P<journal>[^.]+?)\.\s*(?:{_YEAR}\s*)?\.+$")
+_ET_AL = re.compile(r",?\s+et\s+al\.?$")
+# A paragraph of a structured abstract that is only its label ("Case presentation:"), printed on a line of its own.
+_ABSTRACT_LABEL = re.compile(r"^[A-Z][^.:!?]{0,60}:$")
+_COPYRIGHT = re.compile(r"^(?:Copyright\b|©|\(c\)\s)", re.IGNORECASE)
+_LIST_BULLET = re.compile(r"^(?:[-•*·]\s+)+")
+
+# One reference: "Title. Surname AB, Surname C. [URL.] Journal. 2009;10(2):663-672. - PMC - PubMed", or the same
+# with the authors first ("Surname AB, Surname C. Title. Journal. ...").
+_LINK_LABELS = re.compile(r"(?:\s+-\s+(?:PMC|PubMed|DOI|Free PMC article|Free article|Google Scholar))+\s*$")
+_JOURNAL_TAIL = re.compile(
+    r"(?:^|\.\s+)(?P<journal>[^.]+?)\.\s+(?P<year>(?:1[6-9]|20)\d\d)[a-z]?"
+    r"(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?"
+    r"(?:;(?P<volume>[^(:;]*)(?:\((?P<issue>[^)]*)\))?)?(?::(?P<pages>[^;]+?))?\.?$"
+)
+_URL = re.compile(r"(?P<url>https?://\S+?)\.?(?:\s|$)")
+_PUBMED_IN_URL = re.compile(r"pubmed[^0-9]*?(?P<pmid>\d{6,9})\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+_NAME_WORD = re.compile(r"^[^\W\d_][\w'’\-]*$")
+_INITIALS = re.compile(r"^[A-Z]{1,4}$")
+# fmt: off
+# Lower-case words that belong to a surname ("de la Cruz J", "van der Berg A").
+_SURNAME_PARTICLES = {
+    "van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le", "ten", "ter", "bin",
+    "al", "el", "y",
+}
+_NAME_SUFFIXES = {"Jr", "Sr", "2nd", "3rd", "4th"}
+# The last word of a group author ("CARE Group", "American Diabetes Association").
+_GROUP_WORDS = {
+    "Group", "Consortium", "Collaborators", "Collaborative", "Collaboration", "Investigators", "Committee", "Network",
+    "Association", "Society", "Organization", "Organisation",
+}
+# fmt: on
+
+
+@dataclass
+class _Head:
+    """What the head of the page (above the first section heading) says, as printed."""
+
+    title: str = ""
+    names: list[str] = field(default_factory=list)  # "Bo Li 1 2": a name and its affiliation numbers
+    affiliations: dict[str, str] = field(default_factory=dict)
+    journal: str = ""
+    publication_types: list[str] = field(default_factory=list)
+
+
+def parse_pubmed_page(text: str, *, source: str = "") -> ArticleRecord:
+    """Read one PubMed abstract page. Raises RecordError naming the part of the page that is missing."""
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise RecordError(
+            "the file is empty: expected the text of a PubMed abstract page (open the article on "
+            "pubmed.ncbi.nlm.nih.gov, select all, copy and save as text)",
+            source=source,
+            field="citation",  # like any other file without a citation line
+        )
+    if re.match(r"\s*<(?:!doctype\s+html|html|\?xml|head|body)\b", text, re.IGNORECASE):
+        raise RecordError(
+            "this is an HTML or XML file, not the text of a PubMed abstract page: open the page in a browser, "
+            "select all, copy and save the text",
+            source=source,
+            field="citation",
+        )
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    head, sections = _split_sections(lines)
+
+    citation_at, citation = _find_citation(head)
+    if citation is None:
+        raise RecordError(
+            "no citation line (like 'Cureus. 2019 Mar 11;11(3):e4225.') was found: this does not look like the "
+            "text of a PubMed abstract page",
+            source=source,
+            field="citation",
+        )
+    date_text, volume, issue, pages = citation["date"], citation["volume"], citation["issue"], citation["pages"]
+    date = parse_pubmed_date(date_text)
+    if date is None:
+        raise RecordError(f"'{date_text}' is not a publication date", source=source, field="date")
+
+    page_head = _read_head(head, citation_at)
+    if not page_head.title:
+        raise RecordError(
+            "the page has no title: expected the article's title on its own line after the citation line",
+            source=source,
+            field="title",
+        )
+
+    # The identifiers are read from the head only: "Similar articles" and "Cited by" print other articles' PMIDs.
+    head_text = "\n".join(head)
+    doi_match = _DOI_LINE.search(head_text)
+    pmid_match = _PMID.search(head_text)
+    pmcid_match = _PMCID.search(head_text)
+    epub_match = _EPUB.search(head_text)
+
+    elocation_id = citation["elocation_id"]
+    if pages and _ELOCATOR.match(pages):
+        elocation_id, pages = pages, ""
+
+    journal = citation["journal"] or page_head.journal
+    # A journal name on a line of its own above the citation (". 2019 Mar 11;...") is not a publication type.
+    publication_types = [name for name in page_head.publication_types if name != journal] + _list_items(
+        sections.get("Publication types", [])
+    )
+    epub_date = ""
+    if epub_match:
+        epub = parse_pubmed_date(epub_match["date"])
+        if epub and epub.month and epub.day:
+            epub_date = f"{epub.year:04}-{epub.month:02}-{epub.day:02}"
+
+    return ArticleRecord(
+        title=page_head.title,
+        date=date,
+        abstract=_abstract(sections.get("Abstract", [])),
+        journal=JournalRecord(title=journal, iso_abbreviation=journal),
+        epub_date=epub_date,
+        volume=volume,
+        issue=issue,
+        pages=pages,
+        elocation_id=elocation_id,
+        doi=normalize_doi(doi_match["doi"]) if doi_match else "",
+        pmid=normalize_pmid(pmid_match["pmid"]) if pmid_match else None,
+        pmcid=normalize_pmcid(pmcid_match["pmcid"]) if pmcid_match else "",
+        coi_statement=_paragraphs(sections.get("Conflict of interest statement", [])),
+        authors=[_author(name, page_head.affiliations) for name in page_head.names],
+        keywords=_keywords(" ".join(sections.get("Keywords", []))),
+        mesh_headings=_mesh_headings(sections.get("MeSH terms", [])),
+        publication_types=list(dict.fromkeys(publication_types)),
+        references=[parse_reference(item) for item in _numbered_items(sections.get("References", []))],
+    )
+
+
+def _split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """The lines above the first section heading, and the lines under each heading.
+
+    "Keywords: a; b." is a paragraph inside the abstract; it is kept apart, and the lines after it (a copyright
+    line, on some pages) go back to the abstract.
+    """
+    head: list[str] = []
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    before_keywords: list[str] | None = None
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith("Keywords:") and current is not None:
+            before_keywords = current
+            current = sections.setdefault("Keywords", [])
+            current.append(stripped.removeprefix("Keywords:").strip())
+            continue
+        if before_keywords is not None and not stripped:
+            current, before_keywords = before_keywords, None
+        if stripped in SECTION_HEADINGS:
+            current, before_keywords = sections.setdefault(stripped, []), None
+            continue
+        if current is None:
+            head.append(line)
+        else:
+            current.append(line)
+    return head, sections
+
+
+def _find_citation(head: list[str]) -> tuple[int, dict | None]:
+    for index, line in enumerate(head):
+        match = _CITATION.match(line.strip())
+        if not match or not _is_date_text(match["date"]):
+            continue
+        rest = (match["rest"] or "").split(". ", 1)[0].rstrip(".")
+        volume_match = _VOLUME.match(rest[1:].strip()) if rest.startswith(";") else None
+        return index, {
+            "journal": match["journal"].strip(),
+            "date": match["date"].strip(),
+            "volume": (volume_match["volume"] or "").strip() if volume_match else "",
+            "issue": (volume_match["issue"] or "").strip() if volume_match else "",
+            "pages": (volume_match["pages"] or "").strip() if volume_match else "",
+            # Ahead of print there is no volume, only the article's identifier: "2024 Jan 5:S0002-9343(23)00789-0".
+            "elocation_id": rest[1:].strip() if rest.startswith(":") else "",
+        }
+    return -1, None
+
+
+def _is_date_text(text: str) -> bool:
+    """'2019 Mar 11', '2019 Spring', '1998 Dec-1999 Jan': every word a month or a season."""
+    return all(word.lower() in MONTHS or word.lower() in SEASONS for word in re.findall(r"[A-Za-z]+", text))
+
+
+def _is_boilerplate(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith(BOILERPLATE)
+
+
+def _read_head(head: list[str], citation_at: int) -> _Head:
+    """Publication types above the citation; after it, the title, the authors and their affiliations.
+
+    After the citation come doi/Epub lines, the title, the full byline ("Ann Smith 1, Bo Li 1 2"), the
+    "Affiliations" heading with numbered affiliations, and the "PMID: ..." line. Some copies (the seed) lack the
+    full byline and give only the short citation repeated further down ("Scott Zashin. Cureus. .").
+    """
+    result = _Head()
+    # The labels PubMed shows right above the citation ("Case Reports", "Review"): the block of lines that ends
+    # at the citation, so that anything further up the copy is not taken for one.
+    above: list[str] = []
+    for line in reversed(head[:citation_at]):
+        if not line.strip():
+            break
+        if not _is_boilerplate(line):
+            above.insert(0, line.strip())
+    result.publication_types = above
+
+    after = [line.strip() for line in head[citation_at + 1 :]]
+    zone: list[str] = []  # between the citation and the affiliations, the PMID line or the short byline
+    index = 0
+    while index < len(after):
+        line = after[index]
+        if line in AFFILIATION_HEADINGS or line.startswith(("PMID:", "PMCID:")) or _SHORT_BYLINE.match(line):
+            break
+        if not (
+            _is_boilerplate(line)
+            or _DOI_LINE.match(line)
+            or line.startswith(("Epub ", "eCollection ", "DOI:"))
+            or line in above
+            or (zone and line == zone[0])  # the title again, in the repeated citation block
+        ):
+            zone.append(line)
+        index += 1
+    full_byline = ""
+    if zone and _is_numbered_byline(zone[-1]):
+        full_byline = zone.pop()  # so that a page without a title is not read as titled by its authors
+    elif len(zone) > 1:
+        full_byline = zone[1]
+    result.title = zone[0] if zone else ""
+
+    if index < len(after) and after[index] in AFFILIATION_HEADINGS:
+        for line in after[index + 1 :]:
+            if not line:
+                continue
+            match = _AFFILIATION.match(line)
+            if not match:
+                break
+            result.affiliations[match["number"]] = match["text"].strip()
+
+    short = next((match for line in after[index:] if (match := _SHORT_BYLINE.match(line))), None)
+    if short:
+        result.journal = short["journal"].strip()
+    if full_byline:
+        result.names = [name for name in _split_names(full_byline) if name]
+    elif short:
+        # The short citation names at most the first author when there are more ("Ann Smith et al.").
+        result.names = [name for name in _split_names(_ET_AL.sub("", short["names"])) if name]
+    return result
+
+
+def _is_numbered_byline(line: str) -> bool:
+    """'Ann Smith 1, Bo Li 1 2, CARE Group': names that carry affiliation numbers (a group may have none)."""
+    names = _split_names(line)
+    if not any(_FOOTNOTE.search(name) for name in names):
+        return False
+    for name in names:
+        words = _FOOTNOTE.sub("", name).split()
+        if words and words[-1] in _GROUP_WORDS:
+            continue
+        if not (_FOOTNOTE.search(name) and 2 <= len(words) <= 6):
+            return False
+        if not all(word[0].isupper() or word in _SURNAME_PARTICLES for word in words):
+            return False
+    return True
+
+
+def _split_names(byline: str) -> list[str]:
+    return [name.strip() for name in re.split(r"\s*[,;]\s*", byline.strip().rstrip("."))]
+
+
+def _author(raw: str, affiliations: dict[str, str]) -> AuthorRecord:
+    footnotes = _FOOTNOTE.search(raw)
+    numbers = footnotes.group(0).split() if footnotes else []
+    name = _FOOTNOTE.sub("", raw).strip()
+    affiliation = "; ".join(affiliations[number] for number in numbers if number in affiliations)
+    return _author_from_full_name(name, affiliation)
+
+
+def _author_from_full_name(name: str, affiliation: str) -> AuthorRecord:
+    """'Scott Zashin' -> fore name Scott, last name Zashin; 'Juan de la Cruz' -> last name 'de la Cruz'."""
+    words = name.split()
+    if len(words) == 1:
+        return AuthorRecord(last_name=name, affiliation=affiliation)
+    if words[-1] in _GROUP_WORDS:
+        return AuthorRecord(collective_name=name, affiliation=affiliation)
+    cut = len(words) - 1
+    while cut > 1 and words[cut - 1][:1].islower():
+        cut -= 1
+    fore = words[:cut]
+    initials = "".join(part[0] for word in fore for part in word.split("-") if part[:1].isalpha()).upper()
+    return AuthorRecord(
+        last_name=" ".join(words[cut:]), fore_name=" ".join(fore), initials=initials, affiliation=affiliation
+    )
+
+
+def _list_items(lines: list[str]) -> list[str]:
+    """One item a line, with any leading "- " or bullet taken off."""
+    return [_LIST_BULLET.sub("", line.strip()).strip() for line in lines if line.strip()]
+
+
+def _paragraphs(lines: list[str]) -> str:
+    return "\n\n".join(_paragraph_list(lines))
+
+
+def _paragraph_list(lines: list[str]) -> list[str]:
+    paragraphs, current = [], []
+    for line in lines:
+        if line.strip():
+            current.append(line.strip())
+        elif current:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return paragraphs
+
+
+def _abstract(lines: list[str]) -> str:
+    """The abstract's paragraphs; a structured abstract keeps its labels ("Case presentation: A 47-year-old ...").
+
+    A label on a line of its own joins the line after it, whether or not a blank line separates them, so both
+    layouts give the same text. The publisher's copyright line is not part of the abstract.
+    """
+    paragraphs: list[str] = []
+    for paragraph in _paragraph_list(_join_labels(lines)):
+        if paragraphs and _ABSTRACT_LABEL.match(paragraphs[-1]):
+            paragraphs[-1] += " " + paragraph
+        else:
+            paragraphs.append(paragraph)
+    return "\n\n".join(paragraph for paragraph in paragraphs if not _COPYRIGHT.match(paragraph))
+
+
+def _join_labels(lines: list[str]) -> list[str]:
+    """Label lines start a paragraph of their own, so that "Background:\\ntext\\nCase presentation:\\ntext"
+    (labels on their own lines, no blank lines between) gives one paragraph a label."""
+    result: list[str] = []
+    for line in lines:
+        if _ABSTRACT_LABEL.match(line.strip()) and result and result[-1].strip():
+            result.append("")
+        result.append(line)
+    return result
+
+
+def _keywords(text: str) -> list[str]:
+    text = text.strip().removesuffix(".")
+    return list(dict.fromkeys(word.strip() for word in text.split(";") if word.strip()))
+
+
+def _mesh_headings(lines: list[str]) -> list[MeshRecord]:
+    """'Naltrexone / therapeutic use*' lines; a star marks a major topic; one line a descriptor-qualifier pair."""
+    headings: dict[str, MeshRecord] = {}
+    for item in _list_items(lines):
+        descriptor, *qualifiers = (part.strip() for part in item.split(" / "))
+        name = descriptor.rstrip("*").strip()
+        heading = headings.setdefault(name, MeshRecord(descriptor=name))
+        heading.is_major = heading.is_major or descriptor.endswith("*")
+        for qualifier in qualifiers:
+            heading.qualifiers.append({"name": qualifier.rstrip("*").strip(), "major": qualifier.endswith("*")})
+    return list(headings.values())
+
+
+def _numbered_items(lines: list[str]) -> list[str]:
+    """Reference list items; the page numbers every item "1." (an ordered list flattened to text)."""
+    items: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        match = re.match(r"^\d+\.\s+(.*)$", stripped)
+        if match:
+            items.append(match.group(1))
+        elif items:
+            items[-1] += " " + stripped
+    return items
+
+
+def parse_reference(text: str) -> ReferenceRecord:
+    """Read one printed reference in PubMed's style; the parts that cannot be read stay empty."""
+    links = _LINK_LABELS.search(text)
+    labels = links.group(0) if links else ""
+    raw = text[: links.start()].strip() if links else text.strip()
+    reference = ReferenceRecord(raw_text=raw, in_pubmed="PubMed" in labels, in_pmc="PMC" in labels)
+
+    # Identifiers printed in the reference are read, then cut out so that they are not taken for its pages.
+    body = raw
+    url_match = _URL.search(body)
+    if url_match:
+        reference.url = url_match["url"]
+        pubmed_id = _PUBMED_IN_URL.search(reference.url)
+        if pubmed_id:
+            reference.pmid = normalize_pmid(pubmed_id["pmid"])
+        reference.doi = normalize_doi(reference.url)  # "https://doi.org/10...." is a DOI; other addresses give ""
+        body = _cut(body, url_match)
+    doi_match = _DOI_LINE.search(body)
+    if doi_match:
+        reference.doi = normalize_doi(doi_match["doi"])
+        body = _cut(body, doi_match)
+    pmid_match = _PMID.search(body)
+    if pmid_match:
+        reference.pmid = normalize_pmid(pmid_match["pmid"])
+        body = _cut(body, pmid_match)
+    pmcid_match = _PMCID.search(body)
+    if pmcid_match:
+        reference.pmcid = normalize_pmcid(pmcid_match["pmcid"])
+        body = _cut(body, pmcid_match)
+    body = re.sub(r"[\s;,.]+$", "", body) + "."  # "...:100-105. PMID: 1; PMCID: PMC2." leaves "...:100-105. ;"
+
+    tail = _JOURNAL_TAIL.search(body)
+    if not tail:
+        return reference
+    reference.journal = tail["journal"].strip()
+    reference.year = int(tail["year"])
+    reference.volume = (tail["volume"] or "").strip()
+    reference.issue = (tail["issue"] or "").strip()
+    reference.pages = (tail["pages"] or "").strip()
+    reference.title, reference.authors = _title_and_authors(body[: tail.start("journal")].strip())
+    return reference
+
+
+def _cut(text: str, match: re.Match) -> str:
+    return (text[: match.start()].rstrip() + " " + text[match.end() :].lstrip()).strip()
+
+
+def _title_and_authors(front: str) -> tuple[str, str]:
+    """Split "Title. Authors." (the seed's references) or "Authors. Title." (most publishers').
+
+    The authors are the shortest run of sentences at the end, or else at the start, that reads as a list of
+    names; a reading whose title would itself read as personal names ("Smith J.") is not taken. A title may well
+    read like a group ("Guidelines of the European Society."), so that does not count against it.
+    """
+    parts = [part for part in _SENTENCE_END.split(front) if part]
+    readings = []
+    for cut in range(len(parts) - 1, 0, -1):
+        if _is_author_list(" ".join(parts[cut:])):
+            readings.append((" ".join(parts[:cut]), " ".join(parts[cut:])))
+            break
+    for cut in range(1, len(parts)):
+        if _is_author_list(" ".join(parts[:cut])):
+            readings.append((" ".join(parts[cut:]), " ".join(parts[:cut])))
+            break
+    for title, authors in readings:
+        if not _is_author_list(title, groups=False):
+            return title, authors.rstrip(".")
+    return front, ""
+
+
+def _is_author_list(text: str, *, groups: bool = True) -> bool:
+    """'Younger J, Mackey S', 'Bergasa NV, Alling DW, et al.', 'Gagnier JJ, Riley D; CARE Group'."""
+    names = _ET_AL.sub("", text.strip()).rstrip(".")
+    return bool(names) and all(_is_author_name(name, groups=groups) for name in re.split(r"\s*[,;]\s*", names))
+
+
+def _is_author_name(name: str, *, groups: bool) -> bool:
+    words = name.split()
+    if len(words) >= 2 and words[-1] in _NAME_SUFFIXES:
+        words = words[:-1]
+    if len(words) < 2 or not all(_NAME_WORD.match(word) for word in words):
+        return False
+    if words[-1] in _GROUP_WORDS:
+        return groups and words[0][0].isupper()
+    surname, initials = words[:-1], words[-1]
+    return (
+        bool(_INITIALS.match(initials))
+        and len(surname) <= 4
+        and surname[-1][0].isupper()
+        and all(word[0].isupper() or word in _SURNAME_PARTICLES or re.search(r"['’\-]", word) for word in surname)
+    )
