@@ -1,0 +1,33 @@
+"""Accounts the site needs to be usable on a new machine."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+
+
+class AccountError(Exception):
+    pass
+
+
+@dataclass
+class AdminAccount:
+    username: str
+    password: str | None  # only when it was just created; never stored in clear anywhere else
+
+
+def ensure_admin(*, username: str = "admin") -> AdminAccount:
+    """Return the first superuser; when there is none, create `username` with a random password."""
+    users = get_user_model().objects
+    existing = users.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    if existing:
+        return AdminAccount(username=existing.get_username(), password=None)
+    if users.filter(**{users.model.USERNAME_FIELD: username}).exists():
+        raise AccountError(
+            f"There is no active superuser, and the account '{username}' exists but is not one: "
+            f"give it admin rights with the admin site or `manage.py changepassword {username}`, or pick "
+            "another name with --username."
+        )
+    password = secrets.token_urlsafe(12)
+    users.create_superuser(username=username, email="", password=password)
+    return AdminAccount(username=username, password=password)
