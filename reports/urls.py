@@ -1,0 +1,10 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.CaseReportListView.as_view(), name="list"),
+    path("reports/<int:pk>/", views.CaseReportDetailView.as_view(), name="detail"),
+]

@@ -1,0 +1,169 @@
+"""One test per filter of the public list, counting the reports it lets through."""
+
+import pytest
+
+from reports.filters import CaseReportFilter
+from reports.models import CaseReport, Intervention, PublicationType
+from tests.factories import make_patient, make_report
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(params: dict) -> list[str]:
+    filterset = CaseReportFilter(params, queryset=CaseReport.objects.all())
+    assert filterset.is_valid(), filterset.errors
+    return sorted(filterset.qs.values_list("title", flat=True))
+
+
+def errors(params: dict) -> dict:
+    filterset = CaseReportFilter(params, queryset=CaseReport.objects.all())
+    assert not filterset.is_valid()
+    return filterset.errors
+
+
+def test_no_filters_list_every_report():
+    make_report(title="A")
+    make_report(title="B")
+    assert titles({}) == ["A", "B"]
+
+
+def test_text_finds_words_in_the_title_or_the_abstract():
+    make_report(title="Naltrexone in Sjogren's", abstract="")
+    make_report(title="Another case", abstract="treated with low-dose NALTREXONE")
+    make_report(title="Unrelated", abstract="methotrexate")
+    assert titles({"q": "naltrexone"}) == ["Another case", "Naltrexone in Sjogren's"]
+    assert titles({"q": "low-dose naltrexone"}) == ["Another case"]
+
+
+def test_condition_matches_names_and_synonyms():
+    make_patient(make_report(title="Sjogren"), conditions={"Sjogren's syndrome": "suspected"})
+    make_patient(make_report(title="Lupus"), conditions={"Systemic lupus erythematosus": "confirmed"})
+    assert titles({"condition": "sjogren"}) == ["Sjogren"]
+    assert titles({"condition": "lupus"}) == ["Lupus"]
+
+
+def test_intervention_matches_names_and_synonyms():
+    make_patient(make_report(title="LDN"), treatments=[("Low-dose naltrexone", ["improved"])])
+    make_patient(make_report(title="Steroid"), treatments=[("Prednisone", ["improved"])])
+    Intervention.objects.filter(name="Low-dose naltrexone").update(synonyms="LDN")
+    assert titles({"intervention": "ldn"}) == ["LDN"]
+    assert titles({"intervention": "prednis"}) == ["Steroid"]
+
+
+def test_outcome_result():
+    make_patient(make_report(title="Improved"), treatments=[("Drug", ["improved"])])
+    make_patient(make_report(title="Failed"), treatments=[("Drug", ["failed"])])
+    assert titles({"outcome": "improved"}) == ["Improved"]
+    assert titles({"outcome": "adverse_event"}) == []
+
+
+def test_patient_sex():
+    make_patient(make_report(title="Her"), sex="female")
+    make_patient(make_report(title="Him"), sex="male")
+    make_report(title="Nobody curated")
+    assert titles({"sex": "female"}) == ["Her"]
+
+
+def test_patient_age_range_in_years_whatever_the_unit():
+    make_patient(make_report(title="Infant"), age=(3, "months"))
+    make_patient(make_report(title="Adult"), age=(47, "years"))
+    make_patient(make_report(title="Unknown age"))
+    assert titles({"age_min": "40", "age_max": "60"}) == ["Adult"]
+    assert titles({"age_max": "1"}) == ["Infant"]
+    assert titles({"age_min": "0.2", "age_max": "0.3"}) == ["Infant"]
+
+
+def test_publication_year_range():
+    make_report(title="2009", pub_year=2009)
+    make_report(title="2019", pub_year=2019)
+    make_report(title="2024", pub_year=2024)
+    assert titles({"year_min": "2010", "year_max": "2020"}) == ["2019"]
+    assert titles({"year_min": "2019"}) == ["2019", "2024"]
+    assert titles({"year_max": "2019"}) == ["2009", "2019"]
+
+
+def test_journal_matches_title_or_abbreviation():
+    make_report(title="In Cureus", journal="Cureus")
+    make_report(title="In BMJ", journal="BMJ Case Rep")
+    assert titles({"journal": "cureus"}) == ["In Cureus"]
+    assert titles({"journal": "case rep"}) == ["In BMJ"]
+
+
+def test_keyword():
+    make_report(title="Tagged", keywords=["low dose naltrexone", "fatigue"])
+    make_report(title="Other", keywords=["pain"])
+    assert titles({"keyword": "naltrexone"}) == ["Tagged"]
+
+
+def test_publication_type_lists_each_report_once():
+    make_report(title="Case", publication_types=["Case Reports", "Journal Article"])
+    make_report(title="Review", publication_types=["Review"])
+    case_reports = PublicationType.objects.get(name="Case Reports")
+    assert titles({"publication_type": str(case_reports.pk)}) == ["Case"]
+
+
+def test_sort_orders_newest_oldest_and_by_title():
+    make_report(title="b older", pub_year=2001)
+    make_report(title="A newer", pub_year=2022)
+    make_report(title="c middle", pub_year=2010)
+
+    def order(sort):
+        filterset = CaseReportFilter({"sort": sort} if sort else {}, queryset=CaseReport.objects.all())
+        return list(filterset.qs.values_list("title", flat=True))
+
+    assert order("") == ["A newer", "c middle", "b older"]
+    assert order("newest") == ["A newer", "c middle", "b older"]
+    assert order("oldest") == ["b older", "c middle", "A newer"]
+    assert order("title") == ["A newer", "b older", "c middle"]
+
+
+def test_patient_filters_describe_one_patient():
+    report = make_report(title="Two patients, each half a match")
+    make_patient(
+        report,
+        sex="female",
+        age=(47, "years"),
+        conditions={"Sjogren's syndrome": "suspected"},
+        treatments=[("LDN", ["failed"])],
+    )
+    make_patient(
+        report,
+        sex="male",
+        age=(80, "years"),
+        conditions={"Fibromyalgia": "confirmed"},
+        treatments=[("LDN", ["improved"])],
+    )
+    question = {"sex": "female", "age_min": "40", "age_max": "60", "intervention": "LDN", "outcome": "improved"}
+    assert titles(question) == []
+    assert titles({"sex": "male", "condition": "sjogren"}) == []
+    assert titles({"sex": "female", "condition": "sjogren", "outcome": "failed"}) == [report.title]
+
+    match = make_report(title="One patient, all of it")
+    make_patient(match, sex="female", age=(52, "years"), treatments=[("LDN", ["improved"])])
+    assert titles(question) == ["One patient, all of it"]
+
+
+def test_filters_combine_report_and_patient_conditions():
+    make_patient(make_report(title="Old female", pub_year=2001), sex="female")
+    make_patient(make_report(title="New female", pub_year=2021), sex="female")
+    make_patient(make_report(title="New male", pub_year=2021), sex="male")
+    assert titles({"sex": "female", "year_min": "2020"}) == ["New female"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"year_min": "abc"}, "year", "Enter a number."),
+        ({"year_min": "2020", "year_max": "2010"}, "year", "lower bound (2020) is above the upper bound (2010)"),
+        ({"year_min": "99"}, "year", "Give years between"),
+        ({"age_min": "-3"}, "age", "An age cannot be negative."),
+        ({"age_min": "60", "age_max": "40"}, "age", "lower bound (60) is above the upper bound (40)"),
+        ({"sex": "woman"}, "sex", "Select a valid choice."),
+        ({"outcome": "cured"}, "outcome", "Select a valid choice."),
+        ({"publication_type": "999999"}, "publication_type", "Select a valid choice."),
+        ({"sort": "random"}, "sort", "Select a valid choice."),
+        ({"q": "nal\x00trexone"}, "q", "Null characters are not allowed."),
+    ],
+)
+def test_bad_filter_values_are_explained(params, field, message):
+    assert message in " ".join(errors(params)[field])
