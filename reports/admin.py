@@ -1,0 +1,390 @@
+"""The curators' editing tool: every part of a case report reachable from the report's own page."""
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import Count, Max, Prefetch
+from django.urls import reverse
+from django.utils.html import format_html
+
+from reports.models import (
+    Author,
+    CaseReport,
+    Citation,
+    Condition,
+    Diagnosis,
+    Finding,
+    Intervention,
+    Journal,
+    Keyword,
+    MeshDescriptor,
+    MeshHeading,
+    Outcome,
+    Patient,
+    PublicationType,
+    ReportKeyword,
+    ReportPublicationType,
+    Treatment,
+)
+
+
+class NumbersNewRows:
+    """Offers the next free number in the blank rows of inlines that set `numbered_by`, so adding a second
+    patient or a sixth reference does not start with a clash."""
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        field = getattr(inline, "numbered_by", None)
+        # The same numbers on GET and POST: Django compares a blank row with what it offered to tell whether the
+        # curator filled it in.
+        if field:
+            start = 1
+            if obj is not None and obj.pk:
+                fk = inline.get_formset(request, obj).fk
+                start = (inline.model.objects.filter(**{fk.name: obj}).aggregate(top=Max(field))["top"] or 0) + 1
+            kwargs["initial"] = [{field: start + i} for i in range(inline.get_extra(request, obj))]
+        return kwargs
+
+
+def admin_link(obj, text=None):
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, text or str(obj))
+
+
+# Case reports ----------------------------------------------------------------------------------------------------
+
+
+class AuthorInline(admin.TabularInline):
+    model = Author
+    extra = 1
+    numbered_by = "position"
+    fields = ["position", "last_name", "fore_name", "initials", "collective_name", "affiliation", "orcid"]
+
+
+class ReportKeywordInline(admin.TabularInline):
+    model = ReportKeyword
+    extra = 1
+    numbered_by = "position"
+    autocomplete_fields = ["keyword"]
+    verbose_name = "keyword"
+
+
+class ReportPublicationTypeInline(admin.TabularInline):
+    model = ReportPublicationType
+    extra = 1
+    numbered_by = "position"
+    autocomplete_fields = ["publication_type"]
+    verbose_name = "publication type"
+
+
+class MeshHeadingInline(admin.TabularInline):
+    model = MeshHeading
+    extra = 0
+    numbered_by = "position"
+    autocomplete_fields = ["descriptor"]
+    fields = ["position", "descriptor", "is_major", "qualifiers"]
+
+
+class PatientInline(admin.TabularInline):
+    """Patients in brief; each opens on its own page, where its conditions, findings and treatments are."""
+
+    model = Patient
+    extra = 1
+    numbered_by = "position"
+    show_change_link = True
+    fields = ["position", "label", "age_value", "age_unit", "sex", "clinical_summary"]
+    readonly_fields = ["clinical_summary"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("diagnoses", queryset=Diagnosis.objects.select_related("condition")),
+                Prefetch("treatments", queryset=Treatment.objects.select_related("intervention")),
+                "treatments__outcomes",
+            )
+        )
+
+    @admin.display(description="Conditions and treatments")
+    def clinical_summary(self, patient):
+        if not patient.pk:
+            return "Save the report to add conditions, findings and treatments."
+        diagnoses = ", ".join(str(d) for d in patient.diagnoses.all()) or "no conditions"
+        treatments = "; ".join(
+            f"{t} → {', '.join(str(o) for o in t.outcomes.all()) or 'no outcome'}" for t in patient.treatments.all()
+        )
+        return f"{diagnoses}. {treatments or 'No treatments.'}"
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    fk_name = "report"
+    extra = 0
+    numbered_by = "position"
+    show_change_link = True
+    fields = ["position", "raw_text", "pmid", "pmcid", "doi", "cited_report"]
+    autocomplete_fields = ["cited_report"]
+
+
+@admin.register(CaseReport)
+class CaseReportAdmin(NumbersNewRows, admin.ModelAdmin):
+    list_display = ["title", "journal", "publication_date", "pmid", "doi", "patient_count", "source_format"]
+    list_filter = ["source_format", "publication_types", "pub_year"]
+    list_select_related = ["journal"]
+    search_fields = ["title", "=doi", "=pmcid", "=pmid", "journal__title", "authors__last_name"]
+    # Explicit, because Meta.ordering is dropped from the annotated (GROUP BY) queryset below.
+    ordering = ["-pub_sort", "-id"]
+    autocomplete_fields = ["journal"]
+    readonly_fields = ["created_at", "updated_at", "public_page"]
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["title", "vernacular_title", "journal", "public_page"]}),
+        (
+            "Publication date and place",
+            {
+                "fields": [
+                    ("pub_year", "pub_month", "pub_day", "pub_season"),
+                    "pub_date_text",
+                    "epub_date",
+                    ("volume", "issue", "pages", "elocation_id"),
+                    "language",
+                ]
+            },
+        ),
+        ("Identifiers", {"fields": [("pmid", "pmcid", "doi")]}),
+        ("Abstract", {"fields": ["abstract", "coi_statement"]}),
+        ("Source", {"fields": [("source_format", "source_name"), ("created_at", "updated_at")]}),
+    ]
+    inlines = [
+        AuthorInline,
+        ReportKeywordInline,
+        ReportPublicationTypeInline,
+        MeshHeadingInline,
+        PatientInline,
+        CitationInline,
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(patient_total=Count("patients", distinct=True))
+
+    @admin.display(description="patients", ordering="patient_total")
+    def patient_count(self, report):
+        return report.patient_total
+
+    @admin.display(description="date", ordering="pub_sort")
+    def publication_date(self, report):
+        return report.publication_date
+
+    @admin.display(description="public page")
+    def public_page(self, report):
+        if not report.pk:
+            return "-"
+        return format_html('<a href="{}">{}</a>', report.get_absolute_url(), report.get_absolute_url())
+
+
+# Patients and their clinical data ---------------------------------------------------------------------------------
+
+
+class DiagnosisInline(admin.TabularInline):
+    model = Diagnosis
+    extra = 1
+    autocomplete_fields = ["condition"]
+    fields = ["condition", "certainty", "notes"]
+
+
+class FindingInline(admin.TabularInline):
+    model = Finding
+    extra = 1
+    numbered_by = "position"
+    fields = ["position", "kind", "name", "value", "unit", "notes"]
+
+
+class TreatmentInline(admin.TabularInline):
+    """Treatments in sequence; the outcomes of each are edited on the treatment's own page (one click)."""
+
+    model = Treatment
+    extra = 1
+    show_change_link = True
+    autocomplete_fields = ["intervention"]
+    fields = ["sequence", "intervention", "dose_amount", "dose_unit", "frequency", "route", "duration", "outcome_list"]
+    readonly_fields = ["outcome_list"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("intervention").prefetch_related("outcomes")
+
+    @admin.display(description="outcomes")
+    def outcome_list(self, treatment):
+        if not treatment.pk:
+            return "Save to add outcomes."
+        outcomes = treatment.outcomes.all()
+        if not outcomes:
+            return admin_link(treatment, "add an outcome")
+        return admin_link(treatment, ", ".join(str(o) for o in outcomes))
+
+
+@admin.register(Patient)
+class PatientAdmin(NumbersNewRows, admin.ModelAdmin):
+    list_display = ["__str__", "report", "sex", "age_value", "age_unit", "conditions"]
+    list_filter = ["sex", "age_unit", "diagnoses__certainty"]
+    list_select_related = ["report"]
+    search_fields = ["label", "report__title", "diagnoses__condition__name"]
+    autocomplete_fields = ["report"]
+    readonly_fields = ["age_years", "report_link"]
+    fields = ["report", "report_link", ("position", "label"), ("age_value", "age_unit", "age_years"), "sex", "history"]
+    inlines = [DiagnosisInline, FindingInline, TreatmentInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("diagnoses", queryset=Diagnosis.objects.select_related("condition")))
+        )
+
+    @admin.display(description="conditions")
+    def conditions(self, patient):
+        return ", ".join(str(d) for d in patient.diagnoses.all())
+
+    @admin.display(description="back to the report")
+    def report_link(self, patient):
+        return admin_link(patient.report) if patient.report_id else "-"
+
+
+class OutcomeInline(admin.TabularInline):
+    model = Outcome
+    extra = 1
+    fields = ["result", "description", "time_value", "time_unit"]
+
+
+@admin.register(Treatment)
+class TreatmentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "patient", "report", "outcome_list"]
+    list_filter = ["intervention__kind", "route", "outcomes__result"]
+    list_select_related = ["intervention", "patient__report"]
+    search_fields = ["intervention__name", "patient__report__title"]
+    autocomplete_fields = ["patient", "intervention"]
+    readonly_fields = ["patient_link"]
+    fields = [
+        "patient",
+        "patient_link",
+        ("sequence", "intervention"),
+        ("dose_amount", "dose_unit", "frequency"),
+        ("route", "duration"),
+        "notes",
+    ]
+    inlines = [OutcomeInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("outcomes")
+
+    @admin.display(description="report")
+    def report(self, treatment):
+        return treatment.patient.report
+
+    @admin.display(description="outcomes")
+    def outcome_list(self, treatment):
+        return ", ".join(str(o) for o in treatment.outcomes.all())
+
+    @admin.display(description="back to the patient")
+    def patient_link(self, treatment):
+        return admin_link(treatment.patient) if treatment.patient_id else "-"
+
+
+@admin.register(Citation)
+class CitationAdmin(admin.ModelAdmin):
+    # References link to https sites; a typed address without a scheme is taken as https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["__str__", "report", "year", "pmid", "doi", "cited_report"]
+    list_filter = ["in_pubmed", "in_pmc"]
+    list_select_related = ["report", "cited_report"]
+    search_fields = ["raw_text", "=pmid", "=doi", "=pmcid"]
+    autocomplete_fields = ["report", "cited_report"]
+    fields = [
+        ("report", "position"),
+        "raw_text",
+        "title",
+        "authors",
+        ("journal", "year"),
+        ("volume", "issue", "pages"),
+        ("pmid", "pmcid", "doi"),
+        "url",
+        ("in_pubmed", "in_pmc"),
+        "cited_report",
+    ]
+
+
+# Vocabularies -----------------------------------------------------------------------------------------------------
+
+
+class TermAdmin(admin.ModelAdmin):
+    """Vocabulary terms: a term in use cannot be deleted (the database refuses), so the list shows the use."""
+
+    list_display = ["name", "synonym_text", "mesh_ui", "uses"]
+    search_fields = ["name", "synonyms", "=mesh_ui"]
+    ordering = ["name"]  # Meta.ordering is dropped from the annotated (GROUP BY) queryset
+    usage = ""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(use_count=Count(self.usage))
+
+    @admin.display(description="uses", ordering="use_count")
+    def uses(self, term):
+        return term.use_count
+
+    @admin.display(description="synonyms")
+    def synonym_text(self, term):
+        return ", ".join(term.synonym_list)
+
+
+@admin.register(Condition)
+class ConditionAdmin(TermAdmin):
+    usage = "diagnoses"
+
+
+@admin.register(Intervention)
+class InterventionAdmin(TermAdmin):
+    usage = "treatments"
+    list_display = ["name", "kind", "synonym_text", "mesh_ui", "uses"]
+    list_filter = ["kind"]
+
+
+@admin.register(Journal)
+class JournalAdmin(admin.ModelAdmin):
+    list_display = ["title", "iso_abbreviation", "issn", "nlm_unique_id", "report_count"]
+    search_fields = ["title", "iso_abbreviation", "=issn", "=nlm_unique_id"]
+    ordering = ["title"]  # Meta.ordering is dropped from the annotated (GROUP BY) queryset
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(report_total=Count("reports"))
+
+    @admin.display(description="reports", ordering="report_total")
+    def report_count(self, journal):
+        return journal.report_total
+
+
+class IndexTermAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+    ordering = ["name"]  # Meta.ordering is dropped from the annotated (GROUP BY) queryset
+    list_display = ["name", "report_count"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(report_total=Count("reports"))
+
+    @admin.display(description="reports", ordering="report_total")
+    def report_count(self, term):
+        return term.report_total
+
+
+@admin.register(Keyword)
+class KeywordAdmin(IndexTermAdmin):
+    pass
+
+
+@admin.register(PublicationType)
+class PublicationTypeAdmin(IndexTermAdmin):
+    list_display = ["name", "ui", "report_count"]
+
+
+@admin.register(MeshDescriptor)
+class MeshDescriptorAdmin(IndexTermAdmin):
+    list_display = ["name", "ui", "report_count"]
+    search_fields = ["name", "=ui"]

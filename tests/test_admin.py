@@ -1,0 +1,819 @@
+"""The curators' admin, driven through its real pages by a logged-in curator, the way a browser would use it."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.html import escape
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from reports.models import (
+    Author,
+    CaseReport,
+    Citation,
+    Condition,
+    Diagnosis,
+    Finding,
+    Intervention,
+    Journal,
+    Keyword,
+    MeshDescriptor,
+    MeshHeading,
+    Outcome,
+    Patient,
+    PublicationType,
+    ReportKeyword,
+    ReportPublicationType,
+    Treatment,
+)
+from tests.factories import make_patient, make_report
+
+
+def registered_models():
+    return [model for model in admin.site._registry if model._meta.app_label == "reports"]
+
+
+def admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def change_url(obj) -> str:
+    return admin_url(type(obj), "change", obj.pk)
+
+
+def link(url: str, text: str) -> str:
+    return f'<a href="{url}">{escape(text)}</a>'
+
+
+# Reading and submitting an admin form -----------------------------------------------------------------------------
+
+
+class _MainFormControls(HTMLParser):
+    """What a browser submits from the admin's main form (<form id="<model>_form">): every input, select and
+    textarea, including the inlines' management forms; not submit buttons, unchecked boxes or disabled controls."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = False
+        self.inside = False
+        self.data: dict[str, list[str]] = {}
+        self.labels: dict[str, list[str]] = {}
+        self.autocompletes: list[tuple[str, str, str]] = []
+        self._select: dict | None = None
+        self._option: list | None = None
+        self._textarea: list | None = None
+
+    def _add(self, name: str, value: str) -> None:
+        self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("id") or "").endswith("_form"):
+            self.found = self.inside = True
+        if not self.inside or "disabled" in attrs:
+            return
+        if tag == "input" and attrs.get("name"):
+            kind = attrs.get("type", "text")
+            if kind in {"submit", "button", "image", "reset", "file"}:
+                return
+            if kind in {"checkbox", "radio"}:
+                if "checked" in attrs:
+                    self._add(attrs["name"], attrs.get("value", "on"))
+                return
+            self._add(attrs["name"], attrs.get("value") or "")
+        elif tag == "select" and attrs.get("name"):
+            self._select = {"name": attrs["name"], "multiple": "multiple" in attrs, "options": []}
+            if "admin-autocomplete" in (attrs.get("class") or ""):
+                self.autocompletes.append((attrs["data-app-label"], attrs["data-model-name"], attrs["data-field-name"]))
+        elif tag == "option" and self._select is not None:
+            self._option = [attrs.get("value"), "", "selected" in attrs]
+            self._select["options"].append(self._option)
+        elif tag == "textarea" and attrs.get("name"):
+            self._textarea = [attrs["name"], ""]
+
+    def handle_data(self, data):
+        if self._option is not None:
+            self._option[1] += data
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "option":
+            self._option = None
+        elif tag == "select" and self._select is not None:
+            select, self._select = self._select, None
+            options = [
+                (text.strip() if value is None else value, text.strip(), chosen)
+                for value, text, chosen in select["options"]
+            ]
+            chosen = [option for option in options if option[2]]
+            if not chosen and not select["multiple"] and options:
+                chosen = options[:1]  # a browser submits the first option of a single select
+            self.data.setdefault(select["name"], [])
+            self.labels[select["name"]] = [label for _, label, _ in chosen]
+            for value, _, _ in chosen:
+                self._add(select["name"], value)
+        elif tag == "textarea" and self._textarea is not None:
+            (name, text), self._textarea = self._textarea, None
+            # Browsers drop the newline that Django writes right after <textarea>.
+            self._add(name, text.removeprefix("\r\n").removeprefix("\n"))
+
+
+@dataclass
+class AdminForm:
+    """An admin change (or add) page's main form, filled in as the page offers it."""
+
+    url: str
+    page: object
+    data: dict[str, list[str]]
+    labels: dict[str, list[str]] = field(default_factory=dict)
+    autocompletes: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def __getitem__(self, name: str) -> str:
+        (value,) = self.data[name]
+        return value
+
+    def __setitem__(self, name: str, value: str) -> None:
+        self.data[name] = [value]
+
+    def label(self, name: str) -> str:
+        """The text of the option a select shows as chosen."""
+        (label,) = self.labels[name]
+        return label
+
+    def submit(self, client):
+        return client.post(self.url, self.data)
+
+
+def open_admin_form(client, url: str) -> AdminForm:
+    page = client.get(url)
+    assert page.status_code == 200, url
+    parser = _MainFormControls()
+    parser.feed(page.content.decode())
+    parser.close()
+    assert parser.found, f"{url} has no main form"
+    return AdminForm(url=url, page=page, data=parser.data, labels=parser.labels, autocompletes=parser.autocompletes)
+
+
+def report_contents(report: CaseReport) -> dict[str, int]:
+    return {
+        "authors": report.authors.count(),
+        "keywords": report.report_keywords.count(),
+        "publication types": report.report_publication_types.count(),
+        "patients": report.patients.count(),
+        "citations": report.citations.count(),
+        "findings": Finding.objects.filter(patient__report=report).count(),
+        "treatments": Treatment.objects.filter(patient__report=report).count(),
+    }
+
+
+SEED_REPORT_CONTENTS = {
+    "authors": 1,
+    "keywords": 5,
+    "publication types": 1,
+    "patients": 1,
+    "citations": 5,
+    "findings": 6,
+    "treatments": 2,
+}
+
+
+@pytest.fixture
+def every_model_has_a_row(seed_report):
+    """The seed, plus a MeSH heading (the seed has none), so every registered admin has a row to show."""
+    descriptor = MeshDescriptor.objects.create(name="Sjogren's Syndrome", ui="D012859")
+    MeshHeading.objects.create(report=seed_report, descriptor=descriptor, is_major=True, position=1)
+    return seed_report
+
+
+@pytest.fixture
+def seed_patient(seed_report) -> Patient:
+    return seed_report.patients.get()
+
+
+@pytest.fixture
+def naltrexone_treatment(seed_patient) -> Treatment:
+    return seed_patient.treatments.get(intervention__name="Low-dose naltrexone")
+
+
+# Every page renders -----------------------------------------------------------------------------------------------
+
+
+def test_the_reports_app_registers_the_models_a_curator_edits():
+    assert {model.__name__ for model in registered_models()} == {
+        "CaseReport",
+        "Patient",
+        "Treatment",
+        "Citation",
+        "Condition",
+        "Intervention",
+        "Journal",
+        "Keyword",
+        "PublicationType",
+        "MeshDescriptor",
+    }
+
+
+@pytest.mark.parametrize("model", registered_models(), ids=lambda model: model._meta.model_name)
+def test_every_admin_list_shows_all_its_rows(staff_client, every_model_has_a_row, model):
+    response = staff_client.get(admin_url(model, "changelist"))
+
+    assert response.status_code == 200
+    rows = list(response.context["cl"].result_list)
+    assert len(rows) == model.objects.count() > 0
+    for row in rows:
+        assertContains(response, change_url(row))
+
+
+@pytest.mark.parametrize("model", registered_models(), ids=lambda model: model._meta.model_name)
+def test_every_admin_change_page_shows_its_object(staff_client, every_model_has_a_row, model):
+    obj = model.objects.order_by("pk").first()
+    assert obj is not None, f"every_model_has_a_row should give {model.__name__} a row, so its page is tested"
+
+    response = staff_client.get(change_url(obj))
+
+    assert response.status_code == 200
+    assert response.context["original"] == obj
+    assertContains(response, f"<h2>{escape(str(obj))}</h2>", html=True)
+
+
+@pytest.mark.parametrize("model", registered_models(), ids=lambda model: model._meta.model_name)
+def test_every_admin_add_page_offers_an_empty_form(staff_client, model):
+    response = staff_client.get(admin_url(model, "add"))
+
+    assert response.status_code == 200
+    assert response.context["add"] is True
+    assertContains(response, f"Add {model._meta.verbose_name}")
+
+
+# What the pages show ----------------------------------------------------------------------------------------------
+
+
+def test_the_vocabulary_lists_show_how_often_each_term_is_used(staff_client, seed_report):
+    make_patient(
+        make_report(),
+        conditions={"Sjogren's syndrome": "confirmed"},
+        treatments=[("Low-dose naltrexone", ["resolved"])],
+    )
+    Condition.objects.create(name="Sarcoidosis")
+
+    conditions = staff_client.get(admin_url(Condition, "changelist"))
+    interventions = staff_client.get(admin_url(Intervention, "changelist"))
+
+    assert [(term.name, term.use_count) for term in conditions.context["cl"].result_list] == [
+        ("Sarcoidosis", 0),
+        ("Sjogren's syndrome", 2),
+    ]
+    assert [(term.name, term.use_count) for term in interventions.context["cl"].result_list] == [
+        ("Low-dose naltrexone", 2),
+        ("Standard therapy", 1),
+    ]
+    assertContains(conditions, '<td class="field-uses">2</td>', html=True)
+    assertContains(
+        conditions,
+        '<td class="field-synonym_text">Sjögren&#x27;s syndrome, Sjogren syndrome, Sjögren syndrome</td>',
+        html=True,
+    )
+
+
+def test_searching_the_report_list_by_author_lists_each_report_once_with_its_patient_count(staff_client):
+    report = make_report(title="Twins with a rash")
+    Author.objects.create(report=report, position=1, last_name="Smith", fore_name="Ann")
+    Author.objects.create(report=report, position=2, last_name="Smith", fore_name="Bob")
+    make_patient(report)
+    make_patient(report)
+    make_report(title="A report by someone else")
+
+    response = staff_client.get(admin_url(CaseReport, "changelist"), {"q": "smith"})
+
+    assert [(row.title, row.patient_total) for row in response.context["cl"].result_list] == [("Twins with a rash", 2)]
+    assertContains(response, '<td class="field-patient_count">2</td>', count=1, html=True)
+
+
+def test_the_report_page_shows_the_authors_in_their_order(staff_client, seed_report):
+    # A second author whose name sorts before the first, so the order on the page can only come from the positions.
+    Author.objects.create(report=seed_report, position=2, last_name="Abbott", fore_name="Ann", initials="A")
+
+    form = open_admin_form(staff_client, change_url(seed_report))
+
+    assert form["authors-INITIAL_FORMS"] == "2"
+    assert [(form[f"authors-{i}-position"], form[f"authors-{i}-last_name"]) for i in range(2)] == [
+        ("1", "Zashin"),
+        ("2", "Abbott"),
+    ]
+    assert form["authors-0-fore_name"] == "Scott"
+
+
+def test_the_report_page_shows_the_seed_reports_indexing_and_conflict_of_interest(staff_client, seed_report):
+    form = open_admin_form(staff_client, change_url(seed_report))
+
+    assert form["title"] == "Sjogren's Syndrome: Clinical Benefits of Low-dose Naltrexone Therapy"
+    assert form.label("journal") == "Cureus"
+    assert form["doi"] == "10.7759/cureus.4225"
+    assert form["report_keywords-INITIAL_FORMS"] == "5"
+    assert [form.label(f"report_keywords-{i}-keyword") for i in range(5)] == [
+        "autoimmune diseases",
+        "fatigue",
+        "joint pain",
+        "low dose naltrexone",
+        "sjogren syndrome",
+    ]
+    assert form["report_publication_types-INITIAL_FORMS"] == "1"
+    assert form.label("report_publication_types-0-publication_type") == "Case Reports"
+    assert form["coi_statement"] == "I prescribe low dose naltrexone to patients in my medical practice"
+
+
+def test_the_report_page_shows_the_five_citations_in_order_with_links(staff_client, seed_report):
+    form = open_admin_form(staff_client, change_url(seed_report))
+
+    assert (form["citations-TOTAL_FORMS"], form["citations-INITIAL_FORMS"]) == ("5", "5")
+    assert [form[f"citations-{i}-position"] for i in range(5)] == ["1", "2", "3", "4", "5"]
+    citations = list(seed_report.citations.order_by("position"))
+    assert [form[f"citations-{i}-raw_text"] for i in range(5)] == [citation.raw_text for citation in citations]
+    assert citations[0].raw_text.startswith("Fibromyalgia symptoms are reduced by low-dose naltrexone")
+    assert form["citations-4-pmid"] == "17222320"
+    for citation in citations:
+        assertContains(form.page, change_url(citation))
+
+
+def test_the_report_page_shows_its_patient_with_a_link_to_the_patients_page(staff_client, seed_report, seed_patient):
+    form = open_admin_form(staff_client, change_url(seed_report))
+
+    assert form["patients-INITIAL_FORMS"] == "1"
+    assert (form["patients-0-position"], form["patients-0-label"]) == ("1", "Case 1")
+    assert (form["patients-0-age_value"], form["patients-0-age_unit"], form["patients-0-sex"]) == (
+        "47.00",
+        "years",
+        "female",
+    )
+    assertContains(form.page, "Case 1: female, 47 years")
+    assertContains(form.page, f'<a href="{change_url(seed_patient)}" class="inlinechangelink">Change</a>', html=True)
+    assertContains(
+        form.page,
+        escape("Sjogren's syndrome (suspected). 1. Standard therapy → Failed; 2. Low-dose naltrexone → Improved"),
+    )
+
+
+def test_the_patient_page_shows_the_diagnosis_findings_and_treatments_in_sequence(staff_client, seed_patient):
+    form = open_admin_form(staff_client, change_url(seed_patient))
+
+    assertContains(form.page, link(change_url(seed_patient.report), str(seed_patient.report)), html=True)
+    assert form["diagnoses-INITIAL_FORMS"] == "1"
+    assert form.label("diagnoses-0-condition") == "Sjogren's syndrome"
+    assert (form["diagnoses-0-certainty"], form.label("diagnoses-0-certainty")) == ("suspected", "Suspected")
+
+    assert form["findings-INITIAL_FORMS"] == "6"
+    assert [(form[f"findings-{i}-name"], form[f"findings-{i}-value"]) for i in range(6)] == [
+        ("dry eyes", ""),
+        ("dry mouth", ""),
+        ("joint pain", ""),
+        ("fatigue", ""),
+        ("measures of inflammation", "elevated"),
+        ("rheumatoid factor", "positive"),
+    ]
+
+    assert form["treatments-INITIAL_FORMS"] == "2"
+    assert [(form[f"treatments-{i}-sequence"], form.label(f"treatments-{i}-intervention")) for i in range(2)] == [
+        ("1", "Standard therapy"),
+        ("2", "Low-dose naltrexone"),
+    ]
+    standard, naltrexone = seed_patient.treatments.order_by("sequence")
+    # Each treatment's outcomes link to the treatment's page, where they are edited.
+    assertContains(form.page, link(change_url(standard), "Failed"), html=True)
+    assertContains(form.page, link(change_url(naltrexone), "Improved"), html=True)
+    assertContains(form.page, f'<a href="{change_url(naltrexone)}" class="inlinechangelink">Change</a>', html=True)
+
+
+def test_the_treatment_page_shows_its_outcome_inline(staff_client, seed_patient, naltrexone_treatment):
+    form = open_admin_form(staff_client, change_url(naltrexone_treatment))
+
+    assertContains(form.page, link(change_url(seed_patient), str(seed_patient)), html=True)
+    assert form.label("intervention") == "Low-dose naltrexone"
+    assert form["sequence"] == "2"
+    assert form["outcomes-INITIAL_FORMS"] == "1"
+    assert form["outcomes-0-result"] == "improved"
+    assert form["outcomes-0-description"] == "She improved clinically with low-dose naltrexone therapy."
+
+
+def test_the_blank_rows_offer_the_next_free_position(staff_client, seed_report, seed_patient):
+    """NumbersNewRows: adding a second patient or a seventh finding does not start with a clash."""
+    report_form = open_admin_form(staff_client, change_url(seed_report))
+    patient_form = open_admin_form(staff_client, change_url(seed_patient))
+
+    assert report_form["authors-1-position"] == "2"
+    assert report_form["report_keywords-5-position"] == "6"
+    assert report_form["report_publication_types-1-position"] == "2"
+    assert report_form["patients-1-position"] == "2"
+    assert (report_form["patients-1-id"], report_form["patients-1-label"]) == ("", "")
+    assert patient_form["findings-6-position"] == "7"
+
+
+def test_the_blank_rows_of_a_new_report_start_at_position_1(staff_client):
+    form = open_admin_form(staff_client, admin_url(CaseReport, "add"))
+
+    assert form["authors-0-position"] == "1"
+    assert form["patients-0-position"] == "1"
+
+
+# Saving -----------------------------------------------------------------------------------------------------------
+
+
+def test_saving_the_report_page_unchanged_adds_nothing(staff_client, seed_report):
+    form = open_admin_form(staff_client, change_url(seed_report))
+
+    response = form.submit(staff_client)
+
+    assertRedirects(response, admin_url(CaseReport, "changelist"))
+    assert report_contents(seed_report) == SEED_REPORT_CONTENTS
+
+
+def test_saving_the_patient_page_unchanged_adds_nothing(staff_client, seed_report, seed_patient):
+    form = open_admin_form(staff_client, change_url(seed_patient))
+
+    response = form.submit(staff_client)
+
+    assertRedirects(response, admin_url(Patient, "changelist"))
+    assert report_contents(seed_report) == SEED_REPORT_CONTENTS
+
+
+def test_adding_an_author_a_keyword_and_a_publication_type_adds_no_empty_patient(staff_client, seed_report):
+    # Today this saves, and the untouched blank patient row becomes "Patient 2: sex not stated, age not stated".
+    keyword = Keyword.objects.create(name="naltrexone")
+    publication_type = PublicationType.objects.create(name="Journal Article")
+    form = open_admin_form(staff_client, change_url(seed_report))
+    form["authors-1-last_name"] = "Abbott"
+    form["report_keywords-5-keyword"] = str(keyword.pk)
+    form["report_publication_types-1-publication_type"] = str(publication_type.pk)
+
+    response = form.submit(staff_client)
+
+    assertRedirects(response, admin_url(CaseReport, "changelist"))
+    assert list(seed_report.patients.values_list("position", "label")) == [(1, "Case 1")]
+    assert report_contents(seed_report) == {
+        **SEED_REPORT_CONTENTS,
+        "authors": 2,
+        "keywords": 6,
+        "publication types": 2,
+    }
+
+
+def test_a_curator_can_change_the_seed_reports_title_and_keep_its_authors(staff_client, seed_report):
+    assert report_contents(seed_report) == SEED_REPORT_CONTENTS
+    form = open_admin_form(staff_client, change_url(seed_report))
+    form["title"] = "Low-dose naltrexone in Sjogren's syndrome"
+
+    response = form.submit(staff_client)
+
+    assertRedirects(response, admin_url(CaseReport, "changelist"))
+    seed_report.refresh_from_db()
+    assert seed_report.title == "Low-dose naltrexone in Sjogren's syndrome"
+    assert report_contents(seed_report) == SEED_REPORT_CONTENTS
+    assert list(seed_report.authors.values_list("last_name", flat=True)) == ["Zashin"]
+
+
+def test_a_curator_can_change_a_treatments_outcome_on_the_treatment_page(staff_client, naltrexone_treatment):
+    form = open_admin_form(staff_client, change_url(naltrexone_treatment))
+    assert form["outcomes-0-result"] == "improved"
+    form["outcomes-0-result"] = "resolved"
+
+    response = form.submit(staff_client)
+
+    assertRedirects(response, admin_url(Treatment, "changelist"))
+    assert list(naltrexone_treatment.outcomes.values_list("result", "description")) == [
+        ("resolved", "She improved clinically with low-dose naltrexone therapy.")
+    ]
+    assert Outcome.objects.count() == 2
+
+
+def test_a_curator_can_add_a_second_patient_through_the_report_page(staff_client, seed_report):
+    form = open_admin_form(staff_client, change_url(seed_report))
+    assert form["patients-1-position"] == "2"
+    form["patients-1-label"] = "Case 2"
+    form["patients-1-age_value"] = "62"
+    form["patients-1-age_unit"] = "years"
+    form["patients-1-sex"] = "male"
+
+    response = form.submit(staff_client)
+
+    assertRedirects(response, admin_url(CaseReport, "changelist"))
+    assert list(seed_report.patients.values_list("position", "label", "age_value", "age_unit", "sex")) == [
+        (1, "Case 1", Decimal("47.00"), "years", "female"),
+        (2, "Case 2", Decimal("62.00"), "years", "male"),
+    ]
+    assert report_contents(seed_report) == {**SEED_REPORT_CONTENTS, "patients": 2}
+
+
+def test_a_curator_can_add_a_finding_through_the_patient_page(staff_client, seed_report, seed_patient):
+    form = open_admin_form(staff_client, change_url(seed_patient))
+    assert form["findings-6-position"] == "7"
+    form["findings-6-kind"] = "lab"
+    form["findings-6-name"] = "ESR"
+    form["findings-6-value"] = "90"
+    form["findings-6-unit"] = "mm/h"
+
+    response = form.submit(staff_client)
+
+    assertRedirects(response, admin_url(Patient, "changelist"))
+    assert list(seed_patient.findings.values_list("position", "kind", "name", "value", "unit"))[-1] == (
+        7,
+        "lab",
+        "ESR",
+        "90",
+        "mm/h",
+    )
+    assert report_contents(seed_report) == {**SEED_REPORT_CONTENTS, "findings": 7}
+
+
+# Bad input is refused with a message ------------------------------------------------------------------------------
+
+
+def test_a_doi_that_is_not_a_doi_is_refused_with_a_message(staff_client, seed_report):
+    form = open_admin_form(staff_client, change_url(seed_report))
+    form["title"] = "A title that must not be saved"
+    form["doi"] = "not a doi"
+
+    response = form.submit(staff_client)
+
+    message = "'not a doi' is not a DOI (a DOI looks like 10.7759/cureus.4225)."
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["doi"] == [message]
+    assertContains(response, escape(message))
+    seed_report.refresh_from_db()
+    assert (seed_report.title, seed_report.doi) == (
+        "Sjogren's Syndrome: Clinical Benefits of Low-dose Naltrexone Therapy",
+        "10.7759/cureus.4225",
+    )
+    assert report_contents(seed_report) == SEED_REPORT_CONTENTS
+
+
+def test_a_second_patient_at_the_first_patients_position_is_refused_with_a_message(staff_client, seed_report):
+    form = open_admin_form(staff_client, change_url(seed_report))
+    form["patients-1-position"] = "1"
+    form["patients-1-label"] = "Case 2"
+
+    response = form.submit(staff_client)
+
+    assert response.status_code == 200
+    patients = next(
+        inline.formset for inline in response.context["inline_admin_formsets"] if inline.formset.prefix == "patients"
+    )
+    assert patients.non_form_errors() == ["Please correct the duplicate data for position."]
+    assertContains(response, "Please correct the duplicate data for position.")
+    assert list(seed_report.patients.values_list("position", "label")) == [(1, "Case 1")]
+
+
+def test_a_negative_age_is_refused_with_a_message(staff_client, seed_patient):
+    form = open_admin_form(staff_client, change_url(seed_patient))
+    form["age_value"] = "-3"
+
+    response = form.submit(staff_client)
+
+    assertContains(response, "An age cannot be negative.")
+    seed_patient.refresh_from_db()
+    assert (seed_patient.age_value, seed_patient.age_unit) == (Decimal("47.00"), "years")
+
+
+def test_a_negative_age_for_a_new_patient_on_the_report_page_is_refused_with_a_message(staff_client, seed_report):
+    form = open_admin_form(staff_client, change_url(seed_report))
+    form["patients-1-label"] = "Case 2"
+    form["patients-1-age_value"] = "-3"
+    form["patients-1-age_unit"] = "years"
+
+    response = form.submit(staff_client)
+
+    assertContains(response, "An age cannot be negative.")
+    assert seed_report.patients.count() == 1
+
+
+# Deleting ---------------------------------------------------------------------------------------------------------
+
+
+def assert_deleting_is_refused(client, term, protected: list[str]) -> None:
+    url = admin_url(type(term), "delete", term.pk)
+
+    page = client.get(url)
+    refused = client.post(url, {"post": "yes"})
+
+    for response in (page, refused):
+        assert response.status_code == 200
+        assert response.context["protected"] == protected
+        assertContains(
+            response,
+            f"<p>Deleting the {term._meta.verbose_name} '{term}' would require deleting "
+            "the following protected related objects:</p>",
+            html=True,
+        )
+        assertNotContains(response, 'name="post"')  # no button to confirm
+    assert type(term).objects.filter(pk=term.pk, name=term.name).exists()
+
+
+def test_a_condition_that_patients_are_diagnosed_with_cannot_be_deleted(staff_client, seed_report):
+    condition = Condition.objects.get(name="Sjogren's syndrome")
+
+    assert_deleting_is_refused(staff_client, condition, ["Diagnosis: Sjogren's syndrome (suspected)"])
+
+
+def test_an_intervention_that_patients_received_cannot_be_deleted(staff_client, naltrexone_treatment):
+    intervention = Intervention.objects.get(name="Low-dose naltrexone")
+
+    assert_deleting_is_refused(
+        staff_client, intervention, [f"Treatment: {link(change_url(naltrexone_treatment), '2. Low-dose naltrexone')}"]
+    )
+
+
+def test_an_unused_condition_can_be_deleted(staff_client, seed_report):
+    unused = Condition.objects.create(name="Sarcoidosis")
+
+    response = staff_client.post(admin_url(Condition, "delete", unused.pk), {"post": "yes"})
+
+    assertRedirects(response, admin_url(Condition, "changelist"))
+    assert list(Condition.objects.values_list("name", flat=True)) == ["Sjogren's syndrome"]
+
+
+def test_deleting_the_seed_report_deletes_its_clinical_data_and_keeps_the_vocabularies(
+    staff_client, every_model_has_a_row
+):
+    report = every_model_has_a_row
+    clinical = [Author, ReportKeyword, ReportPublicationType, MeshHeading, Patient, Diagnosis, Finding, Treatment]
+    clinical += [Outcome, Citation]
+    vocabularies = {Condition: 1, Intervention: 2, Keyword: 5, PublicationType: 1, MeshDescriptor: 1, Journal: 1}
+    assert all(model.objects.exists() for model in clinical)
+    url = admin_url(CaseReport, "delete", report.pk)
+
+    page = staff_client.get(url)
+    assertContains(page, "Are you sure you want to delete the case report")
+    assertContains(page, link(change_url(report.patients.get()), str(report.patients.get())), html=True)
+
+    response = staff_client.post(url, {"post": "yes"})
+
+    assertRedirects(response, admin_url(CaseReport, "changelist"))
+    assert not CaseReport.objects.exists()
+    assert {model.__name__: model.objects.count() for model in clinical} == dict.fromkeys(
+        (model.__name__ for model in clinical), 0
+    )
+    assert {model: model.objects.count() for model in vocabularies} == vocabularies
+
+
+# Who may use the admin --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", registered_models(), ids=lambda model: model._meta.model_name)
+def test_an_anonymous_visitor_is_sent_to_the_admin_login(client, seed_report, model):
+    url = admin_url(model, "changelist")
+
+    response = client.get(url)
+
+    assertRedirects(response, f"{reverse('admin:login')}?next={url}")
+
+
+def test_an_anonymous_post_changes_nothing(client, seed_report):
+    url = change_url(seed_report)
+
+    response = client.post(url, {"title": "Vandalised"})
+
+    assertRedirects(response, f"{reverse('admin:login')}?next={url}")
+    seed_report.refresh_from_db()
+    assert seed_report.title == "Sjogren's Syndrome: Clinical Benefits of Low-dose Naltrexone Therapy"
+
+
+def test_a_signed_in_user_who_is_not_staff_is_sent_to_the_admin_login(client, django_user_model, seed_report):
+    client.force_login(django_user_model.objects.create_user(username="reader", password="a-long-test-password"))
+    url = admin_url(CaseReport, "changelist")
+
+    response = client.get(url)
+
+    assertRedirects(response, f"{reverse('admin:login')}?next={url}")
+
+
+# Autocomplete -----------------------------------------------------------------------------------------------------
+
+
+def autocomplete(client, *, model_name: str, field_name: str, term: str = "") -> list[str]:
+    """The suggestions for `field_name` of `model_name` (the model that has the autocomplete field)."""
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "reports", "model_name": model_name, "field_name": field_name, "term": term},
+    )
+    assert response.status_code == 200, (model_name, field_name, response.status_code)
+    return [row["text"] for row in response.json()["results"]]
+
+
+def test_searching_sjog_for_a_diagnosis_suggests_the_seed_condition(staff_client, seed_report):
+    Condition.objects.create(name="Sarcoidosis")
+
+    assert autocomplete(staff_client, model_name="diagnosis", field_name="condition", term="sjog") == [
+        "Sjogren's syndrome"
+    ]
+
+
+def test_searching_a_synonym_for_a_treatment_suggests_the_intervention(staff_client, seed_report):
+    assert autocomplete(staff_client, model_name="treatment", field_name="intervention", term="LDN") == [
+        "Low-dose naltrexone"
+    ]
+
+
+def test_searching_a_condition_for_a_treatment_suggests_the_patients_who_have_it(staff_client, seed_patient):
+    make_patient(make_report(), conditions={"Sarcoidosis": "confirmed"})
+
+    assert autocomplete(staff_client, model_name="treatment", field_name="patient", term="sjog") == [str(seed_patient)]
+
+
+def test_every_autocomplete_on_the_report_patient_treatment_and_citation_pages_suggests_its_choices(
+    staff_client, every_model_has_a_row, naltrexone_treatment
+):
+    report = every_model_has_a_row
+    widgets = set()
+    for obj in [report, report.patients.get(), naltrexone_treatment, report.citations.first()]:
+        widgets.update(open_admin_form(staff_client, change_url(obj)).autocompletes)
+    assert {(app_label, model_name, field_name) for app_label, model_name, field_name in widgets} == {
+        ("reports", "casereport", "journal"),
+        ("reports", "reportkeyword", "keyword"),
+        ("reports", "reportpublicationtype", "publication_type"),
+        ("reports", "meshheading", "descriptor"),
+        ("reports", "citation", "cited_report"),
+        ("reports", "citation", "report"),
+        ("reports", "patient", "report"),
+        ("reports", "diagnosis", "condition"),
+        ("reports", "treatment", "intervention"),
+        ("reports", "treatment", "patient"),
+    }
+
+    for _, model_name, field_name in sorted(widgets):
+        choices = apps.get_model("reports", model_name)._meta.get_field(field_name).related_model.objects.all()
+        suggested = autocomplete(staff_client, model_name=model_name, field_name=field_name)
+        assert sorted(suggested) == sorted(str(choice) for choice in choices) != [], (model_name, field_name)
+
+
+@pytest.mark.parametrize(
+    ("model_name", "field_name"),
+    [
+        ("diagnosis", "condition"),
+        ("treatment", "intervention"),
+        ("reportkeyword", "keyword"),
+        ("reportpublicationtype", "publication_type"),
+        ("meshheading", "descriptor"),
+        ("casereport", "journal"),
+        ("patient", "report"),
+    ],
+)
+def test_the_autocomplete_suggests_choices_in_their_usual_order(staff_client, seed_report, model_name, field_name):
+    model = apps.get_model("reports", model_name)._meta.get_field(field_name).related_model
+    # Two more choices, created in the reverse of their usual order, so that the order of the rows is not enough.
+    if model is CaseReport:
+        make_report(title="An older report", pub_year=2001)
+        make_report(title="A newer report", pub_year=2023)
+    elif model is Journal:
+        Journal.objects.create(title="Zeitschrift fur Rheumatologie")
+        Journal.objects.create(title="Arthritis Research")
+    else:
+        model.objects.create(name="Zoster")
+        model.objects.create(name="Acne")
+
+    suggested = autocomplete(staff_client, model_name=model_name, field_name=field_name)
+
+    assert suggested == [str(choice) for choice in model.objects.all()]
+
+
+# Query counts -----------------------------------------------------------------------------------------------------
+
+
+def test_the_report_list_costs_seven_queries_for_3_or_30_reports(staff_client):
+    # The report list costs the same whatever the number of reports:
+    #   1. the curator's session
+    #   2. the curator's account
+    #   3. the publication types offered by the "publication types" filter
+    #   4. the number of reports the list shows (after filters and search)
+    #   5. the number of reports in all ("3 results (30 total)")
+    #   6. the page of reports, with their journals (joined) and their patient counts (one GROUP BY query)
+    #   7. the publication years offered by the "publication year" filter
+
+    def make_reports(number):
+        for _ in range(number):
+            report = make_report(journal="Cureus", keywords=["fatigue"], publication_types=["Case Reports"])
+            make_patient(report, conditions={"Sjogren's syndrome": "confirmed"})
+            make_patient(report)
+
+    def list_queries() -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            response = staff_client.get(admin_url(CaseReport, "changelist"))
+        assert response.status_code == 200
+        reports = CaseReport.objects.count()
+        assert len(response.context["cl"].result_list) == reports
+        assertContains(response, '<td class="field-patient_count">2</td>', count=reports, html=True)
+        assertContains(response, '<td class="field-journal nowrap">Cureus</td>', count=reports, html=True)
+        return [query["sql"] for query in queries.captured_queries]
+
+    make_reports(3)
+    with_3 = list_queries()
+    make_reports(27)
+    with_30 = list_queries()
+
+    assert len(with_3) == len(with_30) == 7, "\n".join(with_30)
