@@ -1,0 +1,41 @@
+"""Settings come from the environment; without DEBUG a real secret key is required."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+CHECK = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'casebase.settings'; django.setup(); "
+    "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.DEBUG)"
+)
+
+
+def load_settings(**env) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "DEBUG")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", CHECK],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+
+
+def test_without_debug_an_empty_secret_key_is_refused_with_a_clear_message():
+    result = load_settings(SECRET_KEY="", DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_alone_runs_with_a_development_key_on_sqlite():
+    result = load_settings(SECRET_KEY="", DEBUG="true")
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "True"]
+
+
+def test_database_url_chooses_postgresql():
+    result = load_settings(SECRET_KEY="x" * 50, DATABASE_URL="postgres://postgres@127.0.0.1:5432/casebase")
+    assert result.stdout.split() == ["django.db.backends.postgresql", "False"]
