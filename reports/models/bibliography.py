@@ -91,85 +91,63 @@ class Journal(models.Model):
         return self.iso_abbreviation or self.title
 
 
-class Keyword(models.Model):
+class NamedTerm(models.Model):
+    """A term of a shared vocabulary, unique by name whatever its case."""
+
+    name = models.CharField(max_length=255)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="%(app_label)s_%(class)s_name_unique",
+                violation_error_message="A term with this name exists already (names ignore case).",
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="%(app_label)s_%(class)s_name_not_empty",
+                violation_error_message="A term needs a name.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Keyword(NamedTerm):
     """An author keyword ("low dose naltrexone"), shared by every report that lists it."""
 
-    name = models.CharField(max_length=255)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                Lower("name"),
-                name="%(app_label)s_%(class)s_name_unique",
-                violation_error_message="This keyword exists already (keywords ignore case).",
-            ),
-            models.CheckConstraint(
-                condition=~Q(name=""),
-                name="%(app_label)s_%(class)s_name_not_empty",
-                violation_error_message="A keyword cannot be empty.",
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
+    class Meta(NamedTerm.Meta):
+        pass
 
 
-class PublicationType(models.Model):
+class PublicationType(NamedTerm):
     """A PubMed publication type ("Case Reports", "Review", "Journal Article")."""
 
-    name = models.CharField(max_length=255)
     ui = models.CharField("MeSH UI", max_length=10, blank=True, help_text="e.g. D002363 for Case Reports.")
 
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                Lower("name"),
-                name="%(app_label)s_%(class)s_name_unique",
-                violation_error_message="This publication type exists already.",
-            ),
-            models.CheckConstraint(
-                condition=~Q(name=""),
-                name="%(app_label)s_%(class)s_name_not_empty",
-                violation_error_message="A publication type needs a name.",
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
+    class Meta(NamedTerm.Meta):
+        pass
 
 
-class MeshDescriptor(models.Model):
+class MeshDescriptor(NamedTerm):
     """A MeSH descriptor ("Sjogren's Syndrome", D012859) used to index reports."""
 
-    name = models.CharField(max_length=255)
     ui = models.CharField("MeSH UI", max_length=10, blank=True)
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(NamedTerm.Meta):
         verbose_name = "MeSH descriptor"
         constraints = [
-            models.UniqueConstraint(
-                Lower("name"),
-                name="%(app_label)s_%(class)s_name_unique",
-                violation_error_message="This MeSH descriptor exists already.",
-            ),
+            *NamedTerm.Meta.constraints,
             models.UniqueConstraint(
                 fields=["ui"],
                 condition=~Q(ui=""),
                 name="%(app_label)s_%(class)s_ui_unique",
                 violation_error_message="Another descriptor already has this MeSH UI.",
             ),
-            models.CheckConstraint(
-                condition=~Q(name=""),
-                name="%(app_label)s_%(class)s_name_not_empty",
-                violation_error_message="A MeSH descriptor needs a name.",
-            ),
         ]
-
-    def __str__(self):
-        return self.name
 
 
 class CaseReportQuerySet(models.QuerySet):

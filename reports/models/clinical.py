@@ -5,37 +5,20 @@ from urllib.parse import urlencode
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Cast, Lower
+from django.db.models.functions import Cast
 from django.urls import reverse
 
-from reports.models.bibliography import CaseReport
+from reports.models.bibliography import CaseReport, NamedTerm
 
 
-class ClinicalTerm(models.Model):
+class ClinicalTerm(NamedTerm):
     """A controlled term curators pick from, with the other names it goes by."""
 
-    name = models.CharField(max_length=255)
     synonyms = models.TextField(blank=True, help_text="Other names, one per line (e.g. LDN).")
     mesh_ui = models.CharField("MeSH UI", max_length=10, blank=True)
 
-    class Meta:
+    class Meta(NamedTerm.Meta):
         abstract = True
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                Lower("name"),
-                name="%(app_label)s_%(class)s_name_unique",
-                violation_error_message="A term with this name exists already (names ignore case).",
-            ),
-            models.CheckConstraint(
-                condition=~Q(name=""),
-                name="%(app_label)s_%(class)s_name_not_empty",
-                violation_error_message="A term needs a name.",
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
 
     @property
     def synonym_list(self) -> list[str]:
@@ -69,7 +52,7 @@ class Intervention(ClinicalTerm):
 
     class Meta(ClinicalTerm.Meta):
         constraints = [
-            *ClinicalTerm.Meta.constraints,
+            *NamedTerm.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(kind__in=["drug", "procedure", "other"]),
                 name="%(app_label)s_%(class)s_kind_valid",
@@ -79,6 +62,11 @@ class Intervention(ClinicalTerm):
 
     def get_absolute_url(self):
         return reverse("reports:list") + "?" + urlencode({"intervention": self.name})
+
+
+def both_or_neither(value: str, unit: str) -> Q:
+    """A quantity and its unit are given together or not at all."""
+    return Q(**{f"{value}__isnull": True, unit: ""}) | (Q(**{f"{value}__isnull": False}) & ~Q(**{unit: ""}))
 
 
 # Ages are stored as the report gives them ("3 months"); filters compare them in years.
@@ -185,7 +173,7 @@ class Patient(models.Model):
                 violation_error_message="An age cannot be negative.",
             ),
             models.CheckConstraint(
-                condition=Q(age_value__isnull=True, age_unit="") | (Q(age_value__isnull=False) & ~Q(age_unit="")),
+                condition=both_or_neither("age_value", "age_unit"),
                 name="%(app_label)s_%(class)s_age_has_unit",
                 violation_error_message="Give an age together with its unit (years, months, weeks or days).",
             ),
@@ -402,7 +390,7 @@ class Outcome(models.Model):
                 violation_error_message="Choose one of the listed results.",
             ),
             models.CheckConstraint(
-                condition=Q(time_value__isnull=True, time_unit="") | (Q(time_value__isnull=False) & ~Q(time_unit="")),
+                condition=both_or_neither("time_value", "time_unit"),
                 name="%(app_label)s_%(class)s_time_has_unit",
                 violation_error_message="Give the time after start together with its unit.",
             ),
