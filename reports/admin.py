@@ -23,6 +23,8 @@ from reports.models import (
     PublicationType,
     ReportKeyword,
     ReportPublicationType,
+    ReportSubstance,
+    Substance,
     Treatment,
 )
 
@@ -82,6 +84,14 @@ class MeshHeadingInline(admin.TabularInline):
     numbered_by = "position"
     autocomplete_fields = ["descriptor"]
     fields = ["position", "descriptor", "is_major", "qualifiers"]
+
+
+class ReportSubstanceInline(admin.TabularInline):
+    model = ReportSubstance
+    extra = 0
+    numbered_by = "position"
+    autocomplete_fields = ["substance"]
+    verbose_name = "substance"
 
 
 class PatientInline(admin.TabularInline):
@@ -160,6 +170,7 @@ class CaseReportAdmin(NumbersNewRows, admin.ModelAdmin):
         ReportKeywordInline,
         ReportPublicationTypeInline,
         MeshHeadingInline,
+        ReportSubstanceInline,
         PatientInline,
         CitationInline,
     ]
@@ -388,3 +399,9 @@ class PublicationTypeAdmin(IndexTermAdmin):
 class MeshDescriptorAdmin(IndexTermAdmin):
     list_display = ["name", "ui", "report_count"]
     search_fields = ["name", "=ui"]
+
+
+@admin.register(Substance)
+class SubstanceAdmin(IndexTermAdmin):
+    list_display = ["name", "ui", "registry_number", "report_count"]
+    search_fields = ["name", "=ui", "=registry_number"]

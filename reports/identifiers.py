@@ -7,7 +7,8 @@ whatever form the identifier arrived in; the database's check constraints refuse
 import re
 
 _DOI_PREFIX = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE)
-_PMCID = re.compile(r"^(?:PMC)?([0-9]{1,9})$", re.IGNORECASE)
+# PubMed sometimes prints a version after the number ("PMC6134338.4"); the article is the same.
+_PMCID = re.compile(r"^(?:PMC)?([0-9]{1,9})(?:\.[0-9]+)?$", re.IGNORECASE)
 
 
 def normalize_doi(value: str | None) -> str:

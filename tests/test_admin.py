@@ -30,6 +30,8 @@ from reports.models import (
     PublicationType,
     ReportKeyword,
     ReportPublicationType,
+    ReportSubstance,
+    Substance,
     Treatment,
 )
 from tests.factories import make_patient, make_report
@@ -188,9 +190,12 @@ SEED_REPORT_CONTENTS = {
 
 @pytest.fixture
 def every_model_has_a_row(seed_report):
-    """The seed, plus a MeSH heading (the seed has none), so every registered admin has a row to show."""
+    """The seed, plus a MeSH heading and a substance (the seed has neither), so every registered admin has a row
+    to show."""
     descriptor = MeshDescriptor.objects.create(name="Sjogren's Syndrome", ui="D012859")
     MeshHeading.objects.create(report=seed_report, descriptor=descriptor, is_major=True, position=1)
+    substance = Substance.objects.create(name="Naltrexone", ui="D009271", registry_number="5S6W795CQM")
+    ReportSubstance.objects.create(report=seed_report, substance=substance, position=1)
     return seed_report
 
 
@@ -219,6 +224,7 @@ def test_the_reports_app_registers_the_models_a_curator_edits():
         "Keyword",
         "PublicationType",
         "MeshDescriptor",
+        "Substance",
     }
 
 
@@ -738,6 +744,7 @@ def test_every_autocomplete_on_the_report_patient_treatment_and_citation_pages_s
         ("reports", "reportkeyword", "keyword"),
         ("reports", "reportpublicationtype", "publication_type"),
         ("reports", "meshheading", "descriptor"),
+        ("reports", "reportsubstance", "substance"),
         ("reports", "citation", "cited_report"),
         ("reports", "citation", "report"),
         ("reports", "patient", "report"),
@@ -760,6 +767,7 @@ def test_every_autocomplete_on_the_report_patient_treatment_and_citation_pages_s
         ("reportkeyword", "keyword"),
         ("reportpublicationtype", "publication_type"),
         ("meshheading", "descriptor"),
+        ("reportsubstance", "substance"),
         ("casereport", "journal"),
         ("patient", "report"),
     ],

@@ -185,9 +185,9 @@ def test_the_detail_page_costs_a_fixed_number_of_queries(client, seed_report, dj
         citation.cited_report = make_report(title=f"Cited {citation.position}")
         citation.save()
     # 1 the report with its journal, 2 authors, 3 publication types, 4 patients, 5 diagnoses with conditions,
-    # 6 treatments with interventions, 7 outcomes, 8 keywords, 9 MeSH headings, 10 findings,
-    # 11 citations with the cited reports, 12 the reports citing this one.
-    with django_assert_num_queries(12):
+    # 6 treatments with interventions, 7 outcomes, 8 keywords, 9 MeSH headings, 10 substances, 11 findings,
+    # 12 citations with the cited reports, 13 the reports citing this one.
+    with django_assert_num_queries(13):
         assert client.get(seed_report.get_absolute_url()).status_code == 200
 
 

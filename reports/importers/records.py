@@ -1,6 +1,12 @@
-"""Plain records that every reader produces and every writer consumes; no database here."""
+"""Plain records that every reader produces and every writer consumes; no database here.
+
+A reader yields one ArticleRecord per article in the file, with `number` set to its place in the file (1 for the
+first). Text is clean (see reports.importers.text.clean): no NUL or control characters, no markup. What a source
+does not give stays empty ("" or None or []); the writer never lets an empty value overwrite a stored one.
+"""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 
 @dataclass
@@ -10,8 +16,8 @@ class PublicationDate:
     year: int
     month: int | None = None
     day: int | None = None
-    season: str = ""
-    text: str = ""
+    season: str = ""  # "Spring", "Summer", "Autumn", "Fall" or "Winter"
+    text: str = ""  # as printed: "2019 Mar 11", "1998 Dec-1999 Jan"
 
 
 @dataclass
@@ -20,8 +26,8 @@ class AuthorRecord:
     fore_name: str = ""
     initials: str = ""
     collective_name: str = ""
-    affiliation: str = ""
-    orcid: str = ""
+    affiliation: str = ""  # several affiliations joined with "; "
+    orcid: str = ""  # the bare identifier, e.g. "0000-0002-1825-0097"
 
 
 @dataclass
@@ -29,7 +35,16 @@ class MeshRecord:
     descriptor: str
     ui: str = ""
     is_major: bool = False
-    qualifiers: list[dict] = field(default_factory=list)
+    qualifiers: list[dict] = field(default_factory=list)  # [{"name": "drug therapy", "ui": "Q000188", "major": True}]
+
+
+@dataclass
+class SubstanceRecord:
+    """A chemical or drug the article is indexed with (PubMed's ChemicalList, MEDLINE's RN lines)."""
+
+    name: str
+    ui: str = ""  # MeSH UI of the substance, e.g. "D009271"
+    registry_number: str = ""  # CAS or UNII, e.g. "5S6W795CQM"; "0" when PubMed has none
 
 
 @dataclass
@@ -42,9 +57,9 @@ class ReferenceRecord:
     volume: str = ""
     issue: str = ""
     pages: str = ""
-    doi: str = ""
+    doi: str = ""  # normalised (reports.identifiers.normalize_doi)
     pmid: int | None = None
-    pmcid: str = ""
+    pmcid: str = ""  # normalised, "PMC123"
     url: str = ""
     in_pubmed: bool = False
     in_pmc: bool = False
@@ -52,10 +67,74 @@ class ReferenceRecord:
 
 @dataclass
 class JournalRecord:
-    title: str = ""
-    iso_abbreviation: str = ""
-    issn: str = ""
+    title: str = ""  # the full title ("Journal of medical case reports"); "" when the source gives only the abbreviation
+    iso_abbreviation: str = ""  # ISO or MEDLINE abbreviation ("J Med Case Rep")
+    issn: str = ""  # print or linking ISSN, "1752-1947"
     nlm_unique_id: str = ""
+
+
+# Clinical records: only casebase's own JSON export carries them.
+
+
+@dataclass
+class OutcomeRecord:
+    result: str
+    description: str = ""
+    time_value: int | None = None
+    time_unit: str = ""
+
+
+@dataclass
+class TreatmentRecord:
+    intervention: str
+    sequence: int = 1
+    dose_amount: Decimal | None = None
+    dose_unit: str = ""
+    frequency: str = ""
+    route: str = ""
+    duration: str = ""
+    notes: str = ""
+    outcomes: list[OutcomeRecord] = field(default_factory=list)
+
+
+@dataclass
+class DiagnosisRecord:
+    condition: str
+    certainty: str = "confirmed"
+    notes: str = ""
+
+
+@dataclass
+class FindingRecord:
+    name: str
+    kind: str = "symptom"
+    value: str = ""
+    unit: str = ""
+    notes: str = ""
+    position: int = 0
+
+
+@dataclass
+class PatientRecord:
+    position: int = 1
+    label: str = ""
+    age_value: Decimal | None = None
+    age_unit: str = ""
+    sex: str = "unknown"
+    history: str = ""
+    diagnoses: list[DiagnosisRecord] = field(default_factory=list)
+    findings: list[FindingRecord] = field(default_factory=list)
+    treatments: list[TreatmentRecord] = field(default_factory=list)
+
+
+@dataclass
+class TermRecord:
+    """A clinical vocabulary term as casebase JSON describes it (conditions and interventions)."""
+
+    name: str
+    synonyms: list[str] = field(default_factory=list)
+    mesh_ui: str = ""
+    kind: str = ""  # interventions only: "drug", "procedure" or "other"
 
 
 @dataclass
@@ -64,21 +143,31 @@ class ArticleRecord:
 
     title: str
     date: PublicationDate
+    number: int = 0  # the record's place in its file, from 1
     vernacular_title: str = ""
+    # Paragraphs separated by a blank line; a structured abstract keeps its labels: "BACKGROUND: ...\n\nCASE: ...".
     abstract: str = ""
     journal: JournalRecord = field(default_factory=JournalRecord)
-    epub_date: str = ""  # ISO date, e.g. "2019-03-11"
+    epub_date: str = ""  # ISO date, "2019-03-11"
     volume: str = ""
     issue: str = ""
     pages: str = ""
     elocation_id: str = ""
-    doi: str = ""
+    doi: str = ""  # normalised: lower case, no resolver prefix
     pmid: int | None = None
-    pmcid: str = ""
-    language: str = ""
+    pmcid: str = ""  # normalised: "PMC6510571"
+    language: str = ""  # ISO 639-2 codes joined with "; ": "eng" or "eng; fre"
     coi_statement: str = ""
     authors: list[AuthorRecord] = field(default_factory=list)
+    # True when the source names authors only briefly ("Zashin S" in PubMed CSV): such a list fills an empty
+    # author list but never replaces a fuller one.
+    authors_abridged: bool = False
     keywords: list[str] = field(default_factory=list)
     mesh_headings: list[MeshRecord] = field(default_factory=list)
+    substances: list[SubstanceRecord] = field(default_factory=list)
     publication_types: list[str] = field(default_factory=list)
     references: list[ReferenceRecord] = field(default_factory=list)
+    # casebase JSON only: the curated case, and where the report originally came from.
+    patients: list[PatientRecord] = field(default_factory=list)
+    source_format: str = ""
+    source_name: str = ""

@@ -13,6 +13,8 @@ from reports.models.bibliography import (
     PublicationType,
     ReportKeyword,
     ReportPublicationType,
+    ReportSubstance,
+    Substance,
 )
 from reports.models.clinical import Condition, Diagnosis, Finding, Intervention, Outcome, Patient, Treatment
 
@@ -35,5 +37,7 @@ __all__ = [
     "PublicationType",
     "ReportKeyword",
     "ReportPublicationType",
+    "ReportSubstance",
+    "Substance",
     "Treatment",
 ]

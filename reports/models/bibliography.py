@@ -94,7 +94,8 @@ class Journal(models.Model):
 class NamedTerm(models.Model):
     """A term of a shared vocabulary, unique by name whatever its case."""
 
-    name = models.CharField(max_length=255)
+    # PubMed keywords and substance names run to about 300 characters.
+    name = models.CharField(max_length=500)
 
     class Meta:
         abstract = True
@@ -150,6 +151,26 @@ class MeshDescriptor(NamedTerm):
         ]
 
 
+class Substance(NamedTerm):
+    """A chemical or drug a report is indexed with ("Naltrexone", D009271), from PubMed's list of substances."""
+
+    ui = models.CharField("MeSH UI", max_length=10, blank=True)
+    registry_number = models.CharField(
+        max_length=50, blank=True, help_text="CAS or UNII number, e.g. 5S6W795CQM; 0 when PubMed gives none."
+    )
+
+    class Meta(NamedTerm.Meta):
+        constraints = [
+            *NamedTerm.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["ui"],
+                condition=~Q(ui=""),
+                name="%(app_label)s_%(class)s_ui_unique",
+                violation_error_message="Another substance already has this MeSH UI.",
+            ),
+        ]
+
+
 class CaseReportQuerySet(models.QuerySet):
     def for_list(self):
         """What a row of the public list shows: journal, authors, publication types and the clinical summary."""
@@ -172,6 +193,7 @@ class CaseReportQuerySet(models.QuerySet):
         return self.for_list().prefetch_related(
             models.Prefetch("report_keywords", queryset=ReportKeyword.objects.select_related("keyword")),
             models.Prefetch("mesh_headings", queryset=MeshHeading.objects.select_related("descriptor")),
+            models.Prefetch("report_substances", queryset=ReportSubstance.objects.select_related("substance")),
             "patients__findings",
             models.Prefetch("citations", queryset=Citation.objects.select_related("cited_report")),
             models.Prefetch(
@@ -257,6 +279,7 @@ class CaseReport(models.Model):
     mesh_descriptors = models.ManyToManyField(
         MeshDescriptor, through="MeshHeading", related_name="reports", blank=True, verbose_name="MeSH terms"
     )
+    substances = models.ManyToManyField(Substance, through="ReportSubstance", related_name="reports", blank=True)
     source_format = models.CharField(max_length=20, choices=SourceFormat.choices, default=SourceFormat.CURATOR)
     source_name = models.CharField(
         max_length=500, blank=True, help_text="The file (or page) this report was imported from."
@@ -459,6 +482,27 @@ class ReportPublicationType(models.Model):
 
     def __str__(self):
         return str(self.publication_type)
+
+
+class ReportSubstance(models.Model):
+    """A substance as one report is indexed with it."""
+
+    report = models.ForeignKey(CaseReport, on_delete=models.CASCADE, related_name="report_substances")
+    substance = models.ForeignKey(Substance, on_delete=models.PROTECT, related_name="report_substances")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["report", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "substance"],
+                name="%(app_label)s_%(class)s_unique",
+                violation_error_message="This report lists this substance already.",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.substance)
 
 
 class MeshHeading(models.Model):
