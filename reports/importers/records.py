@@ -63,11 +63,15 @@ class ReferenceRecord:
     url: str = ""
     in_pubmed: bool = False
     in_pmc: bool = False
+    # casebase JSON only: the identifiers of the report this reference was linked to, when they are not its own.
+    links_to: dict = field(default_factory=dict)
 
 
 @dataclass
 class JournalRecord:
-    title: str = ""  # the full title ("Journal of medical case reports"); "" when the source gives only the abbreviation
+    title: str = (
+        ""  # the full title ("Journal of medical case reports"); "" when the source gives only the abbreviation
+    )
     iso_abbreviation: str = ""  # ISO or MEDLINE abbreviation ("J Med Case Rep")
     issn: str = ""  # print or linking ISSN, "1752-1947"
     nlm_unique_id: str = ""
@@ -129,12 +133,14 @@ class PatientRecord:
 
 @dataclass
 class TermRecord:
-    """A clinical vocabulary term as casebase JSON describes it (conditions and interventions)."""
+    """A vocabulary term as casebase JSON describes it; the reader yields these before the articles."""
 
+    vocabulary: str  # "condition", "intervention", "publication_type", "mesh_descriptor" or "substance"
     name: str
-    synonyms: list[str] = field(default_factory=list)
-    mesh_ui: str = ""
-    kind: str = ""  # interventions only: "drug", "procedure" or "other"
+    synonyms: list[str] = field(default_factory=list)  # conditions and interventions
+    ui: str = ""  # MeSH UI
+    kind: str = ""  # interventions: "drug", "procedure" or "other"
+    registry_number: str = ""  # substances
 
 
 @dataclass
@@ -155,6 +161,9 @@ class ArticleRecord:
     elocation_id: str = ""
     doi: str = ""  # normalised: lower case, no resolver prefix
     pmid: int | None = None
+    # Versioned articles (F1000Research, Wellcome Open Research) have one PMID for all their versions; PubMed XML
+    # says which version a record is. None when the source does not say.
+    pmid_version: int | None = None
     pmcid: str = ""  # normalised: "PMC6510571"
     language: str = ""  # ISO 639-2 codes joined with "; ": "eng" or "eng; fre"
     coi_statement: str = ""

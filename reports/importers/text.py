@@ -9,6 +9,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
+def strip_controls(text: str) -> str:
+    """Only the control characters out; layout (indentation, runs of spaces) stays for readers that use it."""
+    return _CONTROL.sub("", text)
+
+
 def clean(text: str | None) -> str:
     """Text as stored: NFC, no control characters, tabs and runs of spaces as one space, no surrounding space.
 
