@@ -67,7 +67,7 @@ def build_seed_objects(*, page_text: str, curation: dict, page_name: str, curati
 
     journal = add(
         Journal(
-            title=record.journal.title,
+            title=record.journal.title or record.journal.iso_abbreviation,
             iso_abbreviation=record.journal.iso_abbreviation,
             issn=record.journal.issn,
             nlm_unique_id=record.journal.nlm_unique_id,

@@ -23,6 +23,7 @@ def case_report_fields(record: ArticleRecord) -> dict:
         "elocation_id": record.elocation_id,
         "doi": record.doi,
         "pmid": record.pmid,
+        "pmid_version": record.pmid_version,
         "pmcid": record.pmcid,
         "language": record.language,
         "coi_statement": record.coi_statement,

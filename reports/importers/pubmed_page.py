@@ -8,7 +8,9 @@ The page is prose laid out in sections under fixed headings ("Abstract", "Confli
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from reports.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from reports.importers.dates import MONTHS, SEASONS, parse_pubmed_date
@@ -20,6 +22,7 @@ from reports.importers.records import (
     MeshRecord,
     ReferenceRecord,
 )
+from reports.importers.text import strip_controls
 
 # Headings that start a section of the page. Anything under a heading we do not read is skipped whole.
 SECTION_HEADINGS = {
@@ -127,6 +130,17 @@ class _Head:
     publication_types: list[str] = field(default_factory=list)
 
 
+def read_pubmed_page(stream: BinaryIO, *, source: str) -> Iterator[ArticleRecord]:
+    """The reader interface: a page file holds one article."""
+    try:
+        text = stream.read().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise RecordError(f"the file is not UTF-8 text (byte {error.start})", source=source) from error
+    record = parse_pubmed_page(strip_controls(text), source=source)
+    record.number = 1
+    yield record
+
+
 def parse_pubmed_page(text: str, *, source: str = "") -> ArticleRecord:
     """Read one PubMed abstract page. Raises RecordError naming the part of the page that is missing."""
     text = text.lstrip("\ufeff")
@@ -194,7 +208,7 @@ def parse_pubmed_page(text: str, *, source: str = "") -> ArticleRecord:
         title=page_head.title,
         date=date,
         abstract=_abstract(sections.get("Abstract", [])),
-        journal=JournalRecord(title=journal, iso_abbreviation=journal),
+        journal=JournalRecord(iso_abbreviation=journal),  # a page names the journal by its abbreviation only
         epub_date=epub_date,
         volume=volume,
         issue=issue,
@@ -457,8 +471,15 @@ def _numbered_items(lines: list[str]) -> list[str]:
     return items
 
 
+# Real references are under 600 characters; a longer text is kept as printed without being read, which also
+# keeps hostile input from making the patterns below slow.
+LONGEST_READ_REFERENCE = 2000
+
+
 def parse_reference(text: str) -> ReferenceRecord:
     """Read one printed reference in PubMed's style; the parts that cannot be read stay empty."""
+    if len(text) > LONGEST_READ_REFERENCE:
+        return ReferenceRecord(raw_text=text.strip())
     links = _LINK_LABELS.search(text)
     labels = links.group(0) if links else ""
     raw = text[: links.start()].strip() if links else text.strip()
@@ -489,8 +510,8 @@ def parse_reference(text: str) -> ReferenceRecord:
     body = re.sub(r"[\s;,.]+$", "", body) + "."  # "...:100-105. PMID: 1; PMCID: PMC2." leaves "...:100-105. ;"
 
     tail = _JOURNAL_TAIL.search(body)
-    if not tail:
-        return reference
+    if not tail or not _plausible(tail):
+        return reference  # the text as printed is kept; a reading that makes no sense is not
     reference.journal = tail["journal"].strip()
     reference.year = int(tail["year"])
     reference.volume = (tail["volume"] or "").strip()
@@ -498,6 +519,15 @@ def parse_reference(text: str) -> ReferenceRecord:
     reference.pages = (tail["pages"] or "").strip()
     reference.title, reference.authors = _title_and_authors(body[: tail.start("journal")].strip())
     return reference
+
+
+# Longest volume, issue and page parts seen in real references ("Suppl 2 Pt 1", "e1002345-e1002360"); longer
+# ones come from text the pattern swallowed by mistake.
+_LONGEST_PART = {"volume": 30, "issue": 30, "pages": 60, "journal": 300}
+
+
+def _plausible(tail: re.Match) -> bool:
+    return all(len(tail[name] or "") <= limit for name, limit in _LONGEST_PART.items())
 
 
 def _cut(text: str, match: re.Match) -> str:

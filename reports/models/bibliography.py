@@ -267,6 +267,13 @@ class CaseReport(models.Model):
         "DOI", max_length=255, blank=True, help_text="Lower case, without https://doi.org/ (it is normalised on save)."
     )
     pmid = models.PositiveIntegerField("PMID", null=True, blank=True)
+    pmid_version = models.PositiveSmallIntegerField(
+        "PMID version",
+        null=True,
+        blank=True,
+        help_text="For articles published in versions under one PMID: the version stored here. An import of an "
+        "older version does not replace it.",
+    )
     pmcid = models.CharField("PMCID", max_length=20, blank=True, help_text="e.g. PMC6510571.")
     language = models.CharField(
         max_length=64, blank=True, help_text="ISO 639-2 codes of the article's languages, e.g. 'eng' or 'eng; fre'."
@@ -546,7 +553,7 @@ class Citation(models.Model):
 
     report = models.ForeignKey(CaseReport, on_delete=models.CASCADE, related_name="citations")
     position = models.PositiveSmallIntegerField(help_text="1 for the first reference.")
-    raw_text = models.TextField("reference as printed")
+    raw_text = models.TextField("reference as printed", blank=True)
     title = models.TextField(blank=True)
     authors = models.TextField(blank=True, help_text="As printed, e.g. 'Younger J, Mackey S'.")
     journal = models.CharField(max_length=500, blank=True)
@@ -580,9 +587,10 @@ class Citation(models.Model):
                 violation_error_message="Two references of this report have the same position.",
             ),
             models.CheckConstraint(
-                condition=~Q(raw_text=""),
-                name="%(app_label)s_%(class)s_raw_text_not_empty",
-                violation_error_message="A reference needs its text as printed.",
+                # PubMed lists some references by their identifiers alone, with no text.
+                condition=~Q(raw_text="") | Q(pmid__isnull=False) | ~Q(doi="") | ~Q(pmcid=""),
+                name="%(app_label)s_%(class)s_has_text_or_identifier",
+                violation_error_message="A reference needs its text as printed, or a PMID, DOI or PMCID.",
             ),
             models.CheckConstraint(
                 condition=doi_is_normalised("doi"),
@@ -608,7 +616,14 @@ class Citation(models.Model):
         ]
 
     def __str__(self):
-        return f"[{self.position}] {self.title or self.raw_text[:80]}"
+        return f"[{self.position}] {self.title or self.raw_text[:80] or self.identifier_text}"
+
+    @property
+    def identifier_text(self) -> str:
+        """How a reference known only by its identifiers is shown: "PMID 17222320; DOI 10.1/x"."""
+        parts = [f"PMID {self.pmid}" if self.pmid else "", f"PMCID {self.pmcid}" if self.pmcid else ""]
+        parts.append(f"DOI {self.doi}" if self.doi else "")
+        return "; ".join(part for part in parts if part)
 
     def clean(self):
         errors = clean_identifiers(self)

@@ -52,12 +52,8 @@ def test_the_seed_page_gives_its_publication_date_as_parts_and_text():
 def test_the_seed_page_gives_its_journal_from_the_byline_because_its_citation_line_has_none():
     journal = read(SEED).journal
 
-    assert (journal.title, journal.iso_abbreviation, journal.issn, journal.nlm_unique_id) == (
-        "Cureus",
-        "Cureus",
-        "",
-        "",
-    )
+    # The page gives only the abbreviation; the full title is left to sources that give it.
+    assert (journal.title, journal.iso_abbreviation, journal.issn, journal.nlm_unique_id) == ("", "Cureus", "", "")
 
 
 def test_the_seed_page_gives_volume_issue_and_an_article_number_instead_of_pages():
@@ -249,7 +245,7 @@ def test_pmid_pmcid_and_doi_are_read_from_the_identifier_and_citation_lines():
 def test_a_journal_name_on_the_citation_line_is_the_journal():
     record = read(SEVERAL_AUTHORS)
 
-    assert (record.journal.title, record.date.text, record.volume, record.issue, record.elocation_id) == (
+    assert (record.journal.iso_abbreviation, record.date.text, record.volume, record.issue, record.elocation_id) == (
         "Cureus",
         "2020 Jun 3",
         "12",
@@ -349,7 +345,7 @@ def test_a_seasonal_issue_date_and_pages_like_113_25_are_read():
 
 
 def test_a_journal_name_with_brackets_on_the_citation_line_is_the_journal():
-    assert read(SEASONAL).journal.title == "Integr Med (Encinitas)"
+    assert read(SEASONAL).journal.iso_abbreviation == "Integr Med (Encinitas)"
 
 
 def test_a_page_without_keywords_conflict_of_interest_or_references_gives_empty_values():
@@ -429,7 +425,7 @@ def test_an_epub_date_on_the_doi_line_is_read_as_an_iso_date():
 def test_a_volume_without_an_issue_number_gives_an_empty_issue_and_real_pages():
     record = read(EPUB)
 
-    assert (record.journal.title, record.volume, record.issue, record.pages, record.elocation_id) == (
+    assert (record.journal.iso_abbreviation, record.volume, record.issue, record.pages, record.elocation_id) == (
         "J Clin Neurosci",
         "64",
         "",
@@ -519,14 +515,14 @@ def test_a_journal_name_on_its_own_line_above_the_citation_is_not_a_publication_
     text = text_of(SEED).replace("Case Reports\n. 2019 Mar 11", "Case Reports\nCureus\n. 2019 Mar 11", 1)
     record = parse_pubmed_page(text)
 
-    assert (record.journal.title, record.publication_types) == ("Cureus", ["Case Reports"])
+    assert (record.journal.iso_abbreviation, record.publication_types) == ("Cureus", ["Case Reports"])
 
 
 def test_an_article_number_of_letters_and_digits_is_an_elocator_not_pages():
     text = text_of(SEED).replace(". 2019 Mar 11;11(3):e4225.", "BMJ Case Rep. 2013 Mar 11;2013:bcr2012008101.")
     record = parse_pubmed_page(text)
 
-    assert (record.journal.title, record.volume, record.issue, record.pages, record.elocation_id) == (
+    assert (record.journal.iso_abbreviation, record.volume, record.issue, record.pages, record.elocation_id) == (
         "BMJ Case Rep",
         "2013",
         "",
@@ -812,4 +808,20 @@ def test_a_reference_with_no_year_keeps_its_raw_text_and_leaves_the_parts_empty(
 
     assert reference == ReferenceRecord(
         raw_text=text.removesuffix(" - PubMed"), in_pubmed=text.endswith("- PubMed"), in_pmc=False
+    )
+
+
+def test_a_reference_whose_parts_make_no_sense_keeps_only_its_printed_text():
+    text = (
+        "Smith J. A study. J Med. 2020;12 This is not a volume but a long run of words that the pattern swallowed "
+        "by mistake:1-2."
+    )
+    reference = parse_reference(text)
+    assert reference.raw_text == text
+    assert (reference.journal, reference.year, reference.volume, reference.pages, reference.title) == (
+        "",
+        None,
+        "",
+        "",
+        "",
     )

@@ -1,0 +1,101 @@
+"""import_file: the one path from a file (a path, or an upload in the admin) to the database."""
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from reports.importers.errors import RecordError
+from reports.importers.upsert import ImportResult, Problem, import_records
+
+
+def _readers() -> dict:
+    # Imported here so that a reader's import cost is paid only by imports.
+    from reports.importers.casebase_json import read_casebase_json
+    from reports.importers.medline import read_medline
+    from reports.importers.pubmed_csv import read_pubmed_csv
+    from reports.importers.pubmed_page import read_pubmed_page
+    from reports.importers.pubmed_xml import read_pubmed_xml
+
+    return {
+        "pubmed_page": read_pubmed_page,
+        "medline": read_medline,
+        "pubmed_xml": read_pubmed_xml,
+        "pubmed_csv": read_pubmed_csv,
+        "casebase_json": read_casebase_json,
+    }
+
+
+class _CountingReader:
+    """Counts the bytes read from the file itself (before any decompression), for the progress bar."""
+
+    def __init__(self, raw: BinaryIO, on_read: Callable[[int], None]):
+        self.raw = raw
+        self.on_read = on_read
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        self.on_read(len(data))
+        return data
+
+    def readinto(self, buffer) -> int:
+        count = self.raw.readinto(buffer)
+        self.on_read(count or 0)
+        return count
+
+    def __getattr__(self, name):
+        return getattr(self.raw, name)
+
+
+def import_file(
+    *,
+    file: str | os.PathLike | BinaryIO,
+    name: str | None = None,
+    format: str | None = None,
+    dry_run: bool = False,
+    skip_refused: bool = False,
+    on_bytes: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Detect the file's format (unless `format` is given), read it and merge it into the database.
+
+    `on_bytes` is called with the number of bytes of the file read so far, as reading goes on. `skip_refused`
+    imports the readable records of a file that has some unreadable ones (see upsert.import_records).
+    """
+    from reports.importers.detect import open_for_import
+
+    source = (
+        name or Path(os.fspath(file) if isinstance(file, str | os.PathLike) else getattr(file, "name", "upload")).name
+    )
+    opened = None
+    try:
+        if isinstance(file, str | os.PathLike):
+            try:
+                opened = open(file, "rb")  # noqa: SIM115 (closed in finally, after the reader is done)
+            except FileNotFoundError as error:
+                raise RecordError(f"no such file: {os.fspath(file)}", source=source) from error
+            except IsADirectoryError as error:
+                raise RecordError(f"{os.fspath(file)} is a folder, not a file", source=source) from error
+            except OSError as error:
+                raise RecordError(f"cannot open the file: {error.strerror}", source=source) from error
+            file = opened
+        if on_bytes:
+            done = 0
+
+            def count(n: int) -> None:
+                nonlocal done
+                done += n
+                on_bytes(done)
+
+            file = _CountingReader(file, count)
+        with open_for_import(file, source=source, format=format) as (detected, stream):
+            reader = _readers()[detected](stream, source=source)
+            return import_records(
+                records=reader, source=source, source_format=detected, dry_run=dry_run, skip_refused=skip_refused
+            )
+    except RecordError as error:
+        result = ImportResult(source=source, format=format or "", dry_run=dry_run)
+        result.refused.append(Problem(error.record, error.pmid, error.field, error.message))
+        return result
+    finally:
+        if opened is not None:
+            opened.close()

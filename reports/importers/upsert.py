@@ -1,0 +1,1021 @@
+"""The writer: records from any reader become case reports, merged with what casebase holds, one file at a time.
+
+Rules (docs/importing.md says the same for curators):
+- A record is the report that has its PMID, else its DOI, else its PMCID, else the same title, year and first author.
+- Bibliographic fields from the file fill empty ones and replace different ones; every replaced value is reported
+  as a conflict. An empty value never overwrites a stored one, and a less precise date never replaces a more
+  precise one.
+- Curated clinical data (patients and everything under them) is never changed or deleted. casebase JSON brings
+  patients for a report that has none yet.
+- Citations resolve both ways: a reference to a report in casebase links to it, and existing references that
+  point to a report arriving now are linked to it.
+- A file is all or nothing: when any record is refused, nothing from the file is written. A dry run reports what
+  would happen and writes nothing. Importing the same file twice changes nothing the second time.
+"""
+
+import datetime
+import itertools
+import re
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.db.models.functions import Lower
+
+from reports.importers.errors import RecordError
+from reports.importers.mapping import author_fields, case_report_fields, citation_fields, mesh_heading_fields
+from reports.importers.records import ArticleRecord, AuthorRecord, JournalRecord, PatientRecord, TermRecord
+from reports.models import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    Author,
+    CaseReport,
+    Citation,
+    Condition,
+    Diagnosis,
+    Finding,
+    Intervention,
+    Journal,
+    Keyword,
+    MeshDescriptor,
+    MeshHeading,
+    Outcome,
+    Patient,
+    PublicationType,
+    ReportKeyword,
+    ReportPublicationType,
+    ReportSubstance,
+    Substance,
+    Treatment,
+)
+
+CHUNK_SIZE = 500
+MAX_PMID = 2_147_483_647  # the PMID column is a 32-bit integer
+
+# Report fields the file's values fill or replace; the date parts are merged as a whole (see _merge_date).
+SCALAR_FIELDS = (
+    "title",
+    "vernacular_title",
+    "abstract",
+    "epub_date",
+    "volume",
+    "issue",
+    "pages",
+    "elocation_id",
+    "language",
+    "coi_statement",
+)
+IDENTIFIER_FIELDS = ("pmid", "doi", "pmcid")
+DATE_FIELDS = ("pub_year", "pub_month", "pub_day", "pub_season", "pub_date_text")
+
+
+@dataclass
+class Problem:
+    """A record that was refused, or a value that was changed or not taken; in a curator's words."""
+
+    number: int | None
+    pmid: int | None
+    field: str
+    message: str
+
+    def __str__(self):
+        where = f"record {self.number}" if self.number else "file"
+        if self.pmid:
+            where += f" (PMID {self.pmid})"
+        if self.field:
+            where += f", {self.field}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    source: str
+    format: str
+    dry_run: bool = False
+    skip_refused: bool = False
+    written: bool = False  # whether the file's records are in the database now
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    refused: list[Problem] = field(default_factory=list)
+    conflicts: list[Problem] = field(default_factory=list)
+    citations_linked: int = 0
+    records: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+    def summary(self) -> str:
+        counts = f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
+        if self.refused and not (self.skip_refused and (self.written or self.dry_run)):
+            if not self.records:
+                return f"{self.source}: refused, nothing written (the file could not be read to its end)"
+            return (
+                f"{self.source}: refused, nothing written ({len(self.refused)} of {self.records} records could not "
+                f"be imported; without them it would have {counts})"
+            )
+        verb = "would be" if self.dry_run else "imported"
+        return (
+            f"{self.source}: {verb}: {counts}; {self.citations_linked} citations linked to reports in casebase"
+            + (f"; {len(self.conflicts)} values replaced or not taken" if self.conflicts else "")
+            + (f"; {len(self.refused)} records refused and left out" if self.refused else "")
+            + (" (dry run: nothing written)" if self.dry_run else "")
+        )
+
+
+class _Rollback(Exception):
+    """Leaves the file's transaction without writing anything."""
+
+
+def import_records(
+    *,
+    records: Iterable[ArticleRecord | TermRecord | RecordError],
+    source: str,
+    source_format: str,
+    dry_run: bool = False,
+    skip_refused: bool = False,
+    progress: Callable[[int], None] | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> ImportResult:
+    """Write one file's records in one transaction; see the module's docstring for the rules.
+
+    With `skip_refused`, the records that can be imported are, and the refused ones are listed; without it (the
+    default) one refused record keeps the whole file out. A file that cannot be read to its end is never written.
+    """
+    result = ImportResult(source=source, format=source_format, dry_run=dry_run, skip_refused=skip_refused)
+    started = time.perf_counter()
+    try:
+        with transaction.atomic():
+            writer = _Writer(result=result, source=source, source_format=source_format)
+            for chunk in _chunks(records, chunk_size):
+                writer.write(chunk)
+                if progress:
+                    progress(len(chunk))
+            if dry_run or (result.refused and not skip_refused):
+                raise _Rollback
+        result.written = True
+    except _Rollback:
+        pass
+    except RecordError as error:
+        # The file itself turned out unreadable part-way through: nothing from it stays.
+        result.skip_refused = False
+        result.refused.append(Problem(error.record, error.pmid, error.field, error.message))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def normalised_title(title: str) -> str:
+    """Title as compared between sources: no accents, case, punctuation or brackets ("[Title]." == "title")."""
+    text = unicodedata.normalize("NFKD", title)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def _first_author(authors: list) -> str:
+    for author in authors:
+        name = getattr(author, "last_name", "") or getattr(author, "collective_name", "")
+        if name:
+            return normalised_title(name)
+    return ""
+
+
+def _precision(parts: dict) -> int:
+    return sum(1 for name in ("pub_month", "pub_day", "pub_season") if parts.get(name))
+
+
+def _names(values: Iterable[str]) -> list[str]:
+    """Names as the writer keeps them: compared without case, each once, in order."""
+    return list(dict.fromkeys(value.lower() for value in values))
+
+
+class _Vocabulary:
+    """Name -> id for one kind of term, filled from the database as names come, created when missing."""
+
+    def __init__(self, model, extra_fields: tuple[str, ...] = ()):
+        self.model = model
+        self.extra_fields = extra_fields
+        self.ids: dict[str, int] = {}
+
+    def resolve(self, terms: dict[str, dict]) -> dict[str, int]:
+        """terms: name -> extra field values. Returns casefolded name -> id, creating what is missing and filling
+        extra fields (MeSH UI, registry number) that are empty in the database."""
+        wanted = {name.lower(): (name, extra) for name, extra in terms.items()}
+        missing = [key for key in wanted if key not in self.ids]
+        if missing:
+            for row in (
+                self.model.objects.annotate(key=Lower("name"))
+                .filter(key__in=[wanted[key][0].lower() for key in missing])
+                .values("id", "name", *self.extra_fields)
+            ):
+                self.ids[row["name"].lower()] = row["id"]
+                extra = wanted.get(row["name"].lower(), (None, {}))[1]
+                fill = {k: v for k, v in extra.items() if v and not row[k]}
+                if fill and not self._taken(fill):
+                    self.model.objects.filter(pk=row["id"]).update(**fill)
+            new = [
+                self.model(name=wanted[key][0], **self._free(wanted[key][1])) for key in missing if key not in self.ids
+            ]
+            for obj in self.model.objects.bulk_create(new):
+                self.ids[obj.name.lower()] = obj.pk
+        return {key: self.ids[key] for key in wanted}
+
+    def _taken(self, values: dict) -> bool:
+        return "ui" in values and self.model.objects.filter(ui=values["ui"]).exists()
+
+    def _free(self, values: dict) -> dict:
+        """Drop a MeSH UI that another term holds already (names differ between MeSH versions)."""
+        if values.get("ui") and self._taken({"ui": values["ui"]}):
+            return {k: v for k, v in values.items() if k != "ui"}
+        return values
+
+
+class _Journals:
+    """Finds the journal a record names (by NLM ID, ISSN, title or abbreviation) or creates it."""
+
+    def __init__(self):
+        self.cache: dict[tuple[str, str], Journal] = {}
+
+    def resolve(self, record: JournalRecord) -> Journal | None:
+        title = record.title or record.iso_abbreviation
+        if not title:
+            return None
+        keys = [
+            ("nlm", record.nlm_unique_id),
+            ("issn", record.issn),
+            ("name", record.title.lower()),
+            ("name", record.iso_abbreviation.lower()),
+        ]
+        keys = [key for key in keys if key[1]]
+        journal = next((self.cache[key] for key in keys if key in self.cache), None)
+        if journal is None:
+            journal = self._find(record)
+        if journal is None:
+            journal = Journal.objects.create(
+                title=title,
+                iso_abbreviation=record.iso_abbreviation,
+                issn=record.issn,
+                nlm_unique_id=record.nlm_unique_id,
+            )
+        else:
+            self._fill(journal, record)
+        for key in keys:
+            self.cache[key] = journal
+        return journal
+
+    def _find(self, record: JournalRecord) -> Journal | None:
+        if record.nlm_unique_id and (found := Journal.objects.filter(nlm_unique_id=record.nlm_unique_id).first()):
+            return found
+        if record.issn and (found := Journal.objects.filter(issn=record.issn).first()):
+            return found
+        names = [name for name in (record.title, record.iso_abbreviation) if name]
+        query = Q()
+        for name in names:
+            query |= Q(title__iexact=name) | Q(iso_abbreviation__iexact=name)
+        candidates = list(Journal.objects.filter(query).order_by("pk")[:5])
+        # A journal known by another ISSN or NLM ID is another journal of the same name.
+        return next(
+            (
+                journal
+                for journal in candidates
+                if not (record.issn and journal.issn and journal.issn != record.issn)
+                and not (
+                    record.nlm_unique_id and journal.nlm_unique_id and journal.nlm_unique_id != record.nlm_unique_id
+                )
+            ),
+            None,
+        )
+
+    def _fill(self, journal: Journal, record: JournalRecord) -> None:
+        changes = {}
+        if record.title and journal.title != record.title and journal.title == journal.iso_abbreviation:
+            changes["title"] = record.title  # the full title arrives after the abbreviation
+        for name in ("iso_abbreviation", "issn", "nlm_unique_id"):
+            value = getattr(record, name)
+            if value and not getattr(journal, name):
+                if name in ("issn", "nlm_unique_id") and Journal.objects.filter(**{name: value}).exists():
+                    continue
+                changes[name] = value
+        if changes:
+            for name, value in changes.items():
+                setattr(journal, name, value)
+            journal.save(update_fields=list(changes))
+
+
+class _Writer:
+    def __init__(self, *, result: ImportResult, source: str, source_format: str):
+        self.result = result
+        self.source = source
+        self.source_format = source_format
+        self.journals = _Journals()
+        self.keywords = _Vocabulary(Keyword)
+        self.publication_types = _Vocabulary(PublicationType)
+        self.descriptors = _Vocabulary(MeshDescriptor, ("ui",))
+        self.substances = _Vocabulary(Substance, ("ui", "registry_number"))
+        self.conditions = _Vocabulary(Condition)
+        self.interventions = _Vocabulary(Intervention)
+        self.limits = _field_limits()
+        self.holders: dict[str, dict] = {name: {} for name in IDENTIFIER_FIELDS}  # stored identifiers of a batch
+
+    # One chunk -----------------------------------------------------------------------------------------------
+
+    def write(self, items: list) -> None:
+        records: list[ArticleRecord] = []
+        for item in items:
+            if isinstance(item, RecordError):
+                self.result.records += 1
+                self.result.refused.append(Problem(item.record, item.pmid, item.field, item.message))
+            elif isinstance(item, TermRecord):
+                self._write_term(item)
+            else:
+                self.result.records += 1
+                problems = self._validate(item)
+                if problems:
+                    self.result.refused.extend(problems)
+                else:
+                    records.append(item)
+        # Records that name the same article twice in one chunk are written in separate batches, so that the
+        # second finds the first.
+        batch: list[ArticleRecord] = []
+        keys: set = set()
+        for record in records:
+            record_keys = set(_identity_keys(record))
+            if record_keys & keys:
+                self._write_batch(batch)
+                batch, keys = [], set()
+            batch.append(record)
+            keys |= record_keys
+        self._write_batch(batch)
+
+    def _write_batch(self, records: list[ArticleRecord]) -> None:
+        if not records:
+            return
+        matches = self._match(records)
+        new = [record for record in records if matches[id(record)] is None]
+        existing = {
+            report.pk: report
+            # Joins rather than "a__b" prefetches: Django prefetches a foreign key as one "id = x OR id = y ..."
+            # clause, which SQLite refuses past 1,000 terms.
+            for report in CaseReport.objects.filter(pk__in={pk for pk in matches.values() if pk}).prefetch_related(
+                "authors",
+                Prefetch("report_keywords", queryset=ReportKeyword.objects.select_related("keyword")),
+                Prefetch(
+                    "report_publication_types",
+                    queryset=ReportPublicationType.objects.select_related("publication_type"),
+                ),
+                Prefetch("mesh_headings", queryset=MeshHeading.objects.select_related("descriptor")),
+                Prefetch("report_substances", queryset=ReportSubstance.objects.select_related("substance")),
+                "citations",
+                "patients",
+            )
+        }
+        touched: list[CaseReport] = []
+        for record in records:
+            pk = matches[id(record)]
+            if pk is not None:
+                report, changed = self._update(existing[pk], record)
+                if changed:
+                    self.result.updated += 1
+                    touched.append(report)
+                else:
+                    self.result.unchanged += 1
+        touched.extend(self._create(new))
+        self._link_incoming(touched)
+
+    # Validation ----------------------------------------------------------------------------------------------
+
+    def _validate(self, record: ArticleRecord) -> list[Problem]:
+        problems = []
+
+        def refuse(name: str, message: str):
+            problems.append(Problem(record.number, record.pmid, name, message))
+
+        if not record.title:
+            refuse("title", "the record has no title")
+        year = record.date.year if record.date else None
+        if not year or not EARLIEST_YEAR <= year <= LATEST_YEAR:
+            refuse("date", f"the publication year {year} is not between {EARLIEST_YEAR} and {LATEST_YEAR}")
+        if record.pmid is not None and not 0 < record.pmid <= MAX_PMID:
+            refuse("pmid", f"{record.pmid} is not a PMID")
+        if record.epub_date:
+            try:
+                datetime.date.fromisoformat(record.epub_date)
+            except ValueError:
+                refuse("epub_date", f"'{record.epub_date}' is not a date")
+        checks = [("report", name, getattr(record, name)) for name in self.limits["report"]]
+        checks += [("journal", name, getattr(record.journal, name)) for name in self.limits["journal"]]
+        for author in record.authors:
+            checks += [("author", name, getattr(author, name)) for name in self.limits["author"]]
+        for reference in record.references:
+            checks += [("citation", name, getattr(reference, name)) for name in self.limits["citation"]]
+            if not (reference.raw_text or reference.pmid or reference.doi or reference.pmcid):
+                refuse("references", "a reference has neither text nor an identifier")
+        names = [*record.keywords, *record.publication_types]
+        names += [heading.descriptor for heading in record.mesh_headings]
+        names += [substance.name for substance in record.substances]
+        checks += [("term", "name", name) for name in names]
+        for kind, name, value in checks:
+            limit = self.limits[kind].get(name)
+            if isinstance(value, str) and limit and len(value) > limit:
+                refuse(f"{kind} {name}", f"is {len(value)} characters long; at most {limit} fit")
+        for patient in record.patients:
+            problems.extend(Problem(record.number, record.pmid, "patients", m) for m in _patient_problems(patient))
+        return problems
+
+    # Matching ------------------------------------------------------------------------------------------------
+
+    def _match(self, records: list[ArticleRecord]) -> dict[int, int | None]:
+        """The stored report each record is, or None. Identifiers are tried in order (PMID, DOI, PMCID), and a
+        report found by a later one is another article when an earlier one differs: two PubMed records that
+        share a DOI (it happens with old records) stay two reports."""
+        pmids = {r.pmid for r in records if r.pmid}
+        dois = {r.doi for r in records if r.doi}
+        pmcids = {r.pmcid for r in records if r.pmcid}
+        self.holders = {name: {} for name in IDENTIFIER_FIELDS}
+        stored = {}
+        if pmids or dois or pmcids:
+            for row in CaseReport.objects.filter(Q(pmid__in=pmids) | Q(doi__in=dois) | Q(pmcid__in=pmcids)).values(
+                "pk", "pmid", "doi", "pmcid"
+            ):
+                stored[row["pk"]] = row
+                for name in IDENTIFIER_FIELDS:
+                    if row[name]:
+                        self.holders[name][row[name]] = row["pk"]
+        matches = {}
+        for record in records:
+            pk = None
+            for position, name in enumerate(IDENTIFIER_FIELDS):
+                value = getattr(record, name)
+                candidate = self.holders[name].get(value) if value else None
+                if candidate is None:
+                    continue
+                earlier = IDENTIFIER_FIELDS[:position]
+                if any(
+                    getattr(record, e) and stored[candidate][e] and getattr(record, e) != stored[candidate][e]
+                    for e in earlier
+                ):
+                    continue
+                pk = candidate
+                break
+            if pk is None and not (record.pmid or record.doi or record.pmcid):
+                pk = self._match_by_title(record)
+            matches[id(record)] = pk
+        return matches
+
+    def _match_by_title(self, record: ArticleRecord) -> int | None:
+        """A record without identifiers is the report of the same title, year and first author."""
+        title = normalised_title(record.title)
+        first_author = _first_author(record.authors)
+        candidates = CaseReport.objects.filter(pub_year=record.date.year).prefetch_related("authors")
+        words = title.split()
+        if words:
+            longest = max(words, key=len)
+            candidates = candidates.filter(title__icontains=longest)
+        for report in candidates[:50]:
+            if normalised_title(report.title) == title and _first_author(list(report.authors.all())) == first_author:
+                return report.pk
+        return None
+
+    # Creating ------------------------------------------------------------------------------------------------
+
+    def _create(self, records: list[ArticleRecord]) -> list[CaseReport]:
+        if not records:
+            return []
+        reports = []
+        for record in records:
+            fields = case_report_fields(record)
+            fields = {k: ("" if v is None and k not in _NULLABLE else v) for k, v in fields.items()}
+            journal = self.journals.resolve(record.journal)
+            report = CaseReport(
+                **fields,
+                journal=journal,
+                # casebase JSON keeps where the report first came from; other files are the source themselves.
+                source_format=record.source_format or self.source_format,
+                source_name=record.source_name if record.source_format else self.source,
+            )
+            # An identifier another report holds (a DOI shared by two PubMed records) stays with that report.
+            # Records of one batch never share one (see write()).
+            for name in IDENTIFIER_FIELDS:
+                value = getattr(report, name)
+                if value and value in self.holders[name]:
+                    self._conflict(record, name, f"{value} belongs to another report; not copied")
+                    setattr(report, name, None if name == "pmid" else "")
+            reports.append(report)
+        reports = CaseReport.objects.bulk_create(reports)
+        self.result.created += len(reports)
+        self._write_children(list(zip(reports, records, strict=True)))
+        for report, record in zip(reports, records, strict=True):
+            if record.patients:
+                self._write_patients(report, record.patients)
+        return reports
+
+    def _write_children(self, pairs: list[tuple[CaseReport, ArticleRecord]], *, only: set[str] | None = None) -> None:
+        """Authors, index terms and citations of reports that have none of them (new, or just cleared)."""
+
+        def wanted(name):
+            return only is None or name in only
+
+        if wanted("authors"):
+            Author.objects.bulk_create(
+                Author(report=report, **author_fields(author, position=n))
+                for report, record in pairs
+                for n, author in enumerate(record.authors, start=1)
+            )
+        for name, vocabulary, link_model, link_field, values in (
+            ("keywords", self.keywords, ReportKeyword, "keyword", lambda r: {k: {} for k in r.keywords}),
+            (
+                "publication_types",
+                self.publication_types,
+                ReportPublicationType,
+                "publication_type",
+                lambda r: {p: {} for p in r.publication_types},
+            ),
+            (
+                "substances",
+                self.substances,
+                ReportSubstance,
+                "substance",
+                lambda r: {s.name: {"ui": s.ui, "registry_number": s.registry_number} for s in r.substances},
+            ),
+        ):
+            if not wanted(name):
+                continue
+            terms: dict[str, dict] = {}
+            for _, record in pairs:
+                for term, extra in values(record).items():
+                    terms.setdefault(term, extra)
+            ids = vocabulary.resolve(terms)
+            links = []
+            for report, record in pairs:
+                seen = set()
+                for position, term in enumerate(values(record), start=1):
+                    key = ids[term.lower()]
+                    if key not in seen:
+                        seen.add(key)
+                        links.append(link_model(report=report, position=position, **{f"{link_field}_id": key}))
+            link_model.objects.bulk_create(links)
+        if wanted("mesh_headings"):
+            ids = self.descriptors.resolve(
+                {heading.descriptor: {"ui": heading.ui} for _, record in pairs for heading in record.mesh_headings}
+            )
+            headings = [
+                MeshHeading(
+                    report=report,
+                    descriptor_id=ids[heading.descriptor.lower()],
+                    **mesh_heading_fields(heading, position=position),
+                )
+                for report, record in pairs
+                for position, heading in enumerate(_unique_headings(record), start=1)
+            ]
+            MeshHeading.objects.bulk_create(headings)
+        if wanted("citations"):
+            citations, hints = [], []
+            for report, record in pairs:
+                for n, reference in enumerate(record.references, start=1):
+                    citations.append(Citation(report=report, **citation_fields(reference, position=n)))
+                    hints.append(reference.links_to)
+            self._resolve_outgoing(citations, hints)
+            Citation.objects.bulk_create(citations)
+
+    def _write_patients(self, report: CaseReport, patients: list[PatientRecord]) -> None:
+        conditions = self.conditions.resolve({d.condition: {} for p in patients for d in p.diagnoses})
+        interventions = self.interventions.resolve({t.intervention: {} for p in patients for t in p.treatments})
+        for data in patients:
+            patient = Patient.objects.create(
+                report=report,
+                position=data.position,
+                label=data.label,
+                age_value=data.age_value,
+                age_unit=data.age_unit,
+                sex=data.sex,
+                history=data.history,
+            )
+            Diagnosis.objects.bulk_create(
+                Diagnosis(
+                    patient=patient,
+                    condition_id=conditions[d.condition.lower()],
+                    certainty=d.certainty,
+                    notes=d.notes,
+                )
+                for d in data.diagnoses
+            )
+            Finding.objects.bulk_create(
+                Finding(
+                    patient=patient,
+                    position=f.position,
+                    kind=f.kind,
+                    name=f.name,
+                    value=f.value,
+                    unit=f.unit,
+                    notes=f.notes,
+                )
+                for f in data.findings
+            )
+            for t in data.treatments:
+                treatment = Treatment.objects.create(
+                    patient=patient,
+                    intervention_id=interventions[t.intervention.lower()],
+                    sequence=t.sequence,
+                    dose_amount=t.dose_amount,
+                    dose_unit=t.dose_unit,
+                    frequency=t.frequency,
+                    route=t.route,
+                    duration=t.duration,
+                    notes=t.notes,
+                )
+                Outcome.objects.bulk_create(
+                    Outcome(
+                        treatment=treatment,
+                        result=o.result,
+                        description=o.description,
+                        time_value=o.time_value,
+                        time_unit=o.time_unit,
+                    )
+                    for o in t.outcomes
+                )
+
+    def _write_term(self, term: TermRecord) -> None:
+        """A vocabulary term from casebase JSON: created when missing; its details fill empty ones."""
+        model, vocabulary = {
+            "condition": (Condition, self.conditions),
+            "intervention": (Intervention, self.interventions),
+            "publication_type": (PublicationType, self.publication_types),
+            "mesh_descriptor": (MeshDescriptor, self.descriptors),
+            "substance": (Substance, self.substances),
+        }[term.vocabulary]
+        if model in (Condition, Intervention):
+            values = {"synonyms": "\n".join(term.synonyms), "mesh_ui": term.ui}
+            if model is Intervention and term.kind:
+                values["kind"] = term.kind
+        else:
+            values = {"ui": term.ui}
+            if model is Substance:
+                values["registry_number"] = term.registry_number
+        # A UI that another term holds (a renamed MeSH term) is left off rather than clash.
+        if values.get("ui") and model.objects.filter(ui=values["ui"]).exclude(name__iexact=term.name).exists():
+            values["ui"] = ""
+        existing = model.objects.filter(name__iexact=term.name).first()
+        if existing is None:
+            existing = model.objects.create(name=term.name, **values)
+        else:
+            changes = {k: v for k, v in values.items() if v and not getattr(existing, k)}
+            if changes:
+                model.objects.filter(pk=existing.pk).update(**changes)
+        vocabulary.ids[existing.name.lower()] = existing.pk
+
+    # Updating ------------------------------------------------------------------------------------------------
+
+    def _update(self, report: CaseReport, record: ArticleRecord) -> tuple[CaseReport, bool]:
+        fields = case_report_fields(record)
+        if record.pmid_version and report.pmid_version and record.pmid_version < report.pmid_version:
+            self._conflict(
+                record,
+                "pmid",
+                f"version {record.pmid_version} is older than the stored version {report.pmid_version}; not taken",
+            )
+            return report, False
+        changed: list[str] = []
+        if record.pmid_version and record.pmid_version != report.pmid_version:
+            report.pmid_version = record.pmid_version
+            changed.append("pmid_version")
+        for name in SCALAR_FIELDS:
+            new, old = fields[name], getattr(report, name)
+            if new in ("", None) or new == old:
+                continue
+            if old not in ("", None):
+                self._conflict(record, name, f"'{_short(old)}' replaced by '{_short(new)}'")
+            setattr(report, name, new)
+            changed.append(name)
+        for name in IDENTIFIER_FIELDS:
+            new, old = fields[name], getattr(report, name)
+            if new in ("", None) or new == old:
+                continue
+            if CaseReport.objects.filter(**{name: new}).exclude(pk=report.pk).exists():
+                self._conflict(record, name, f"{new} belongs to another report; not copied")
+                continue
+            if old not in ("", None):
+                self._conflict(record, name, f"{old} replaced by {new}")
+            setattr(report, name, new)
+            changed.append(name)
+        changed += self._merge_date(report, record, fields)
+        journal = self.journals.resolve(record.journal)
+        if journal is not None and journal.pk != report.journal_id:
+            if report.journal_id:
+                self._conflict(record, "journal", f"'{report.journal}' replaced by '{journal}'")
+            report.journal = journal
+            changed.append("journal")
+        if changed:
+            report.save(update_fields=[*changed, "updated_at"])
+        lists_changed = self._merge_lists(report, record)
+        if record.patients:
+            self._merge_patients(report, record)
+        if lists_changed and not changed:
+            report.save(update_fields=["updated_at"])
+        return report, bool(changed or lists_changed)
+
+    def _merge_date(self, report: CaseReport, record: ArticleRecord, fields: dict) -> list[str]:
+        new = {name: fields[name] for name in DATE_FIELDS}
+        old = {name: getattr(report, name) for name in DATE_FIELDS}
+        new = {k: ("" if v is None and k in ("pub_season", "pub_date_text") else v) for k, v in new.items()}
+        if all(new[k] == old[k] for k in DATE_FIELDS if k != "pub_date_text") and (
+            not new["pub_date_text"] or new["pub_date_text"] == old["pub_date_text"]
+        ):
+            return []
+        if _precision(new) < _precision(old) and new["pub_year"] == old["pub_year"]:
+            return []  # "2019" does not replace "2019 Mar 11"
+        contradicts = new["pub_year"] != old["pub_year"] or any(
+            new[k] and old[k] and new[k] != old[k] for k in ("pub_month", "pub_day", "pub_season")
+        )
+        if contradicts:
+            self._conflict(record, "date", f"'{report.publication_date}' replaced by '{new['pub_date_text']}'")
+        changed = []
+        for name in DATE_FIELDS:
+            if name == "pub_date_text" and not new[name]:
+                continue
+            if getattr(report, name) != new[name]:
+                setattr(report, name, new[name])
+                changed.append(name)
+        return changed
+
+    def _merge_lists(self, report: CaseReport, record: ArticleRecord) -> bool:
+        changed = False
+        clear: set[str] = set()
+
+        def replace(name, count_old, count_new):
+            self._conflict(record, name, f"the {count_old} stored were replaced by the file's {count_new}")
+            clear.add(name)
+
+        authors = list(report.authors.all())
+        if record.authors and not (record.authors_abridged and authors):
+            if not authors:
+                clear.add("authors")
+            elif len(authors) == len(record.authors) and all(
+                _same_author(a, b) for a, b in zip(authors, record.authors, strict=True)
+            ):
+                changed |= self._merge_authors(authors, record.authors)
+            else:
+                replace("authors", len(authors), len(record.authors))
+
+        for name, stored, incoming in (
+            ("keywords", [link.keyword.name for link in report.report_keywords.all()], record.keywords),
+            (
+                "publication_types",
+                [link.publication_type.name for link in report.report_publication_types.all()],
+                record.publication_types,
+            ),
+            (
+                "substances",
+                [link.substance.name for link in report.report_substances.all()],
+                [s.name for s in record.substances],
+            ),
+        ):
+            if incoming and _names(incoming) != _names(stored):
+                if stored and name != "publication_types":
+                    self._conflict(record, name, f"'{'; '.join(stored)}' replaced by '{'; '.join(incoming)}'")
+                clear.add(name)
+
+        stored_mesh = [
+            (h.descriptor.name.lower(), h.is_major, _qualifiers(h.qualifiers)) for h in report.mesh_headings.all()
+        ]
+        incoming_mesh = [
+            (h.descriptor.lower(), h.is_major, _qualifiers(h.qualifiers)) for h in _unique_headings(record)
+        ]
+        if incoming_mesh and incoming_mesh != stored_mesh:
+            clear.add("mesh_headings")
+
+        citations = list(report.citations.all())
+        if record.references:
+            if len(citations) == len(record.references):
+                changed |= self._merge_citations(citations, record)
+            else:
+                if citations:
+                    replace("citations", len(citations), len(record.references))
+                clear.add("citations")
+
+        if clear:
+            related = {
+                "authors": report.authors,
+                "keywords": report.report_keywords,
+                "publication_types": report.report_publication_types,
+                "substances": report.report_substances,
+                "mesh_headings": report.mesh_headings,
+                "citations": report.citations,
+            }
+            for name in clear:
+                related[name].all().delete()
+            self._write_children([(report, record)], only=clear)
+            changed = True
+        return changed
+
+    def _merge_authors(self, authors: list[Author], incoming: list[AuthorRecord]) -> bool:
+        """Same authors in the same order: fill and update their details, one by one."""
+        changed = []
+        for author, record in zip(authors, incoming, strict=True):
+            values = author_fields(record, position=author.position)
+            fields = [name for name, value in values.items() if value and getattr(author, name) != value]
+            for name in fields:
+                setattr(author, name, values[name])
+            if fields:
+                changed.append(author)
+        if changed:
+            Author.objects.bulk_update(
+                changed, ["last_name", "fore_name", "initials", "collective_name", "affiliation", "orcid"]
+            )
+        return bool(changed)
+
+    def _merge_citations(self, citations: list[Citation], record: ArticleRecord) -> bool:
+        """As many references as stored: fill and update them position by position."""
+        changed = []
+        for citation, reference in zip(citations, record.references, strict=True):
+            values = citation_fields(reference, position=citation.position)
+            fields = [
+                name
+                for name, value in values.items()
+                if value not in ("", None, False) and getattr(citation, name) != value
+            ]
+            for name in fields:
+                setattr(citation, name, values[name])
+            if fields:
+                changed.append(citation)
+        if changed:
+            self._resolve_outgoing([c for c in changed if c.cited_report_id is None])
+            Citation.objects.bulk_update(
+                changed,
+                [
+                    "raw_text",
+                    "title",
+                    "authors",
+                    "journal",
+                    "year",
+                    "volume",
+                    "issue",
+                    "pages",
+                    "doi",
+                    "pmid",
+                    "pmcid",
+                    "url",
+                    "in_pubmed",
+                    "in_pmc",
+                    "cited_report",
+                ],
+            )
+        return bool(changed)
+
+    def _merge_patients(self, report: CaseReport, record: ArticleRecord) -> None:
+        if not report.patients.exists():
+            self._write_patients(report, record.patients)
+            return
+        from reports.exporters import patient_records
+
+        if patient_records(report) != record.patients:
+            self._conflict(
+                record,
+                "patients",
+                f"the report's {report.patients.count()} curated patients were kept; the file's "
+                f"{len(record.patients)} were not imported",
+            )
+
+    # Citations -----------------------------------------------------------------------------------------------
+
+    def _resolve_outgoing(self, citations: list[Citation], hints: list[dict] | None = None) -> None:
+        """Point each citation at the report in casebase that has its PMID, DOI or PMCID (or, from casebase
+        JSON, the identifiers of the report it was linked to)."""
+        hints = hints or [{} for _ in citations]
+        wanted = {name: set() for name in IDENTIFIER_FIELDS}
+        for citation, hint in zip(citations, hints, strict=True):
+            for name in IDENTIFIER_FIELDS:
+                for value in (getattr(citation, name), hint.get(name)):
+                    if value:
+                        wanted[name].add(value)
+        if not any(wanted.values()):
+            return
+        by = {name: {} for name in IDENTIFIER_FIELDS}
+        for row in CaseReport.objects.filter(
+            Q(pmid__in=wanted["pmid"]) | Q(doi__in=wanted["doi"]) | Q(pmcid__in=wanted["pmcid"])
+        ).values("pk", "pmid", "doi", "pmcid"):
+            for name in IDENTIFIER_FIELDS:
+                if row[name]:
+                    by[name][row[name]] = row["pk"]
+        for citation, hint in zip(citations, hints, strict=True):
+            own = [(name, getattr(citation, name)) for name in IDENTIFIER_FIELDS]
+            hinted = [(name, hint.get(name)) for name in IDENTIFIER_FIELDS]
+            for name, value in own + hinted:
+                target = by[name].get(value) if value else None
+                if target and target != citation.report_id:
+                    citation.cited_report_id = target
+                    self.result.citations_linked += 1
+                    break
+
+    def _link_incoming(self, reports: list[CaseReport]) -> None:
+        """References already in casebase that cite the reports just created or given new identifiers."""
+        by = {"pmid": {}, "doi": {}, "pmcid": {}}
+        for report in reports:
+            for name in IDENTIFIER_FIELDS:
+                if getattr(report, name):
+                    by[name][getattr(report, name)] = report.pk
+        if not any(by.values()):
+            return
+        waiting = list(
+            Citation.objects.filter(cited_report__isnull=True).filter(
+                Q(pmid__in=by["pmid"]) | Q(doi__in=by["doi"]) | Q(pmcid__in=by["pmcid"])
+            )
+        )
+        linked = []
+        for citation in waiting:
+            for name in IDENTIFIER_FIELDS:
+                target = by[name].get(getattr(citation, name)) if getattr(citation, name) else None
+                if target and target != citation.report_id:
+                    citation.cited_report_id = target
+                    linked.append(citation)
+                    break
+        Citation.objects.bulk_update(linked, ["cited_report"])
+        self.result.citations_linked += len(linked)
+
+    # Reporting -----------------------------------------------------------------------------------------------
+
+    def _conflict(self, record: ArticleRecord, name: str, message: str) -> None:
+        self.result.conflicts.append(Problem(record.number, record.pmid, name, message))
+
+
+_NULLABLE = {"pmid", "pmid_version", "epub_date", "pub_month", "pub_day"}
+
+
+def _identity_keys(record: ArticleRecord) -> Iterator[tuple[str, object]]:
+    for name in IDENTIFIER_FIELDS:
+        if getattr(record, name):
+            yield name, getattr(record, name)
+    if not (record.pmid or record.doi or record.pmcid):
+        yield "title", (normalised_title(record.title), record.date.year)
+
+
+def _unique_headings(record: ArticleRecord) -> list:
+    """A descriptor once per report (its first heading), as the database keeps it."""
+    first: dict[str, object] = {}
+    for heading in record.mesh_headings:
+        first.setdefault(heading.descriptor.lower(), heading)
+    return list(first.values())
+
+
+def _same_author(author: Author, record: AuthorRecord) -> bool:
+    return (author.last_name or author.collective_name).lower() == (record.last_name or record.collective_name).lower()
+
+
+def _qualifiers(qualifiers: list[dict]) -> tuple:
+    return tuple((str(q.get("name", "")).lower(), bool(q.get("major"))) for q in qualifiers or [])
+
+
+def _short(value, limit: int = 60) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _field_limits() -> dict[str, dict[str, int]]:
+    """The longest text each column takes, read from the models."""
+
+    def limits(model, names):
+        return {name: model._meta.get_field(name).max_length for name in names}
+
+    return {
+        "report": limits(CaseReport, ["volume", "issue", "pages", "elocation_id", "doi", "pmcid", "language"]),
+        "journal": limits(Journal, ["title", "iso_abbreviation", "issn", "nlm_unique_id"]),
+        "author": limits(Author, ["last_name", "fore_name", "initials", "collective_name", "orcid"]),
+        "citation": limits(Citation, ["journal", "volume", "issue", "pages", "doi", "pmcid", "url"]),
+        "term": {"name": Keyword._meta.get_field("name").max_length},
+    }
+
+
+def _patient_problems(patient: PatientRecord) -> Iterator[str]:
+    label = patient.label or f"patient {patient.position}"
+    if patient.sex not in Patient.Sex.values:
+        yield f"{label}: sex '{patient.sex}' is not one of {', '.join(Patient.Sex.values)}"
+    if (patient.age_value is None) != (not patient.age_unit):
+        yield f"{label}: an age needs both a value and a unit"
+    if patient.age_unit and patient.age_unit not in Patient.AgeUnit.values:
+        yield f"{label}: age unit '{patient.age_unit}' is not one of {', '.join(Patient.AgeUnit.values)}"
+    if patient.age_value is not None and patient.age_value < 0:
+        yield f"{label}: an age cannot be negative"
+    for diagnosis in patient.diagnoses:
+        if diagnosis.certainty not in Diagnosis.Certainty.values:
+            yield f"{label}: certainty '{diagnosis.certainty}' is not one of {', '.join(Diagnosis.Certainty.values)}"
+    for finding in patient.findings:
+        if finding.kind not in Finding.Kind.values:
+            yield f"{label}: finding kind '{finding.kind}' is not one of {', '.join(Finding.Kind.values)}"
+    for treatment in patient.treatments:
+        if treatment.route and treatment.route not in Treatment.Route.values:
+            yield f"{label}: route '{treatment.route}' is not one of {', '.join(Treatment.Route.values)}"
+        if treatment.dose_amount is not None and treatment.dose_amount <= Decimal(0):
+            yield f"{label}: a dose is more than zero"
+        for outcome in treatment.outcomes:
+            if outcome.result not in Outcome.Result.values:
+                yield f"{label}: outcome '{outcome.result}' is not one of {', '.join(Outcome.Result.values)}"
