@@ -98,3 +98,8 @@ REPORTS_PER_PAGE = env.int("REPORTS_PER_PAGE", default=25)
 
 # `loaddata seed` finds fixtures/seed.json here.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Imports through the admin: the largest file a curator may upload, and where it waits between the dry run and
+# the confirmed import. Larger files are imported with `manage.py import_reports`.
+IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=50)
+IMPORT_UPLOAD_DIR = env.path("IMPORT_UPLOAD_DIR", default=BASE_DIR / "var" / "uploads")

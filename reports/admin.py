@@ -1,11 +1,18 @@
 """The curators' editing tool: every part of a case report reachable from the report's own page."""
 
-from django.contrib import admin
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Max, Prefetch
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
+from reports.importers import uploads
+from reports.importers.detect import FORMATS
+from reports.importers.service import import_file
 from reports.models import (
     Author,
     CaseReport,
@@ -136,6 +143,30 @@ class CitationInline(admin.TabularInline):
     autocomplete_fields = ["cited_report"]
 
 
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        help_text=f"At most {settings.IMPORT_MAX_UPLOAD_MB} MB. A PubMed abstract page saved as text, MEDLINE/.nbib, "
+        "PubMed XML (.xml or .xml.gz), PubMed CSV, or a casebase JSON export."
+    )
+    format = forms.ChoiceField(
+        choices=[("", "Detect it from the file"), *FORMATS.items()], required=False, label="Read it as"
+    )
+    skip_refused = forms.BooleanField(
+        required=False,
+        label="Import the records that can be imported even if some are refused",
+        help_text="By default one refused record keeps the whole file out; the refused ones are always listed.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; at most {settings.IMPORT_MAX_UPLOAD_MB} MB can be "
+                "uploaded. Import larger files with `manage.py import_reports`."
+            )
+        return upload
+
+
 @admin.register(CaseReport)
 class CaseReportAdmin(NumbersNewRows, admin.ModelAdmin):
     list_display = ["title", "journal", "publication_date", "pmid", "doi", "patient_count", "source_format"]
@@ -147,6 +178,7 @@ class CaseReportAdmin(NumbersNewRows, admin.ModelAdmin):
     autocomplete_fields = ["journal"]
     readonly_fields = ["created_at", "updated_at", "public_page"]
     list_per_page = 50
+    change_list_template = "admin/reports/casereport/change_list.html"
     fieldsets = [
         (None, {"fields": ["title", "vernacular_title", "journal", "public_page"]}),
         (
@@ -161,7 +193,7 @@ class CaseReportAdmin(NumbersNewRows, admin.ModelAdmin):
                 ]
             },
         ),
-        ("Identifiers", {"fields": [("pmid", "pmcid", "doi")]}),
+        ("Identifiers", {"fields": [("pmid", "pmid_version", "pmcid", "doi")]}),
         ("Abstract", {"fields": ["abstract", "coi_statement"]}),
         ("Source", {"fields": [("source_format", "source_name"), ("created_at", "updated_at")]}),
     ]
@@ -177,6 +209,74 @@ class CaseReportAdmin(NumbersNewRows, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(patient_total=Count("patients", distinct=True))
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="reports_casereport_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload a file, see what it would change (a dry run), then confirm: the same import as the command."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import case reports",
+            "preview": None,  # the dry run's result, shown with a button to confirm
+            "result": None,  # the confirmed import's result
+        }
+        pending = request.session.setdefault("casebase_imports", {})
+        limit = settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
+        if request.method == "POST" and "confirm" in request.POST:
+            token = request.POST.get("token", "")
+            upload = pending.pop(token, None)
+            request.session.modified = True
+            stored = uploads.path(token)
+            if upload is None or stored is None:
+                messages.error(request, "That upload is no longer waiting to be imported; upload the file again.")
+                form = ImportForm()
+            else:
+                result = import_file(
+                    file=stored,
+                    name=upload["name"],
+                    format=upload["format"] or None,
+                    skip_refused=upload.get("skip_refused", False),
+                )
+                uploads.discard(token)
+                notify = messages.success if result.ok else messages.warning if result.written else messages.error
+                notify(request, result.summary())
+                return TemplateResponse(
+                    request, "admin/reports/casereport/import.html", {**context, "form": ImportForm(), "result": result}
+                )
+        elif request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > limit + 64 * 1024:
+            form = ImportForm()
+            form.add_error(None, f"The upload is larger than {settings.IMPORT_MAX_UPLOAD_MB} MB; nothing was read.")
+        elif request.method == "POST":
+            form = ImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                token = uploads.keep(form.cleaned_data["file"])
+                name = form.cleaned_data["file"].name
+                chosen = form.cleaned_data["format"]
+                skip = form.cleaned_data["skip_refused"]
+                result = import_file(
+                    file=uploads.path(token), name=name, format=chosen or None, dry_run=True, skip_refused=skip
+                )
+                importable = result.ok or (skip and result.skip_refused)
+                if importable:
+                    pending[token] = {"name": name, "format": chosen, "skip_refused": skip}
+                    request.session.modified = True
+                else:
+                    uploads.discard(token)
+                return TemplateResponse(
+                    request,
+                    "admin/reports/casereport/import.html",
+                    {**context, "form": ImportForm(), "preview": result, "token": token if importable else ""},
+                )
+        else:
+            form = ImportForm()
+        return TemplateResponse(request, "admin/reports/casereport/import.html", {**context, "form": form})
 
     @admin.display(description="patients", ordering="patient_total")
     def patient_count(self, report):

@@ -7,4 +7,6 @@ app_name = "reports"
 urlpatterns = [
     path("", views.CaseReportListView.as_view(), name="list"),
     path("reports/<int:pk>/", views.CaseReportDetailView.as_view(), name="detail"),
+    path("export.json", views.CaseReportExportView.as_view(export_format="json"), name="export_json"),
+    path("export.csv", views.CaseReportExportView.as_view(export_format="csv"), name="export_csv"),
 ]

@@ -1,9 +1,13 @@
 """Public pages: the filterable list of case reports and a page per report."""
 
+import datetime
+
 from django.conf import settings
+from django.http import HttpResponse, StreamingHttpResponse
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from reports.exporters import iter_csv, iter_json
 from reports.filters import CaseReportFilter
 from reports.models import CaseReport
 
@@ -30,3 +34,24 @@ class CaseReportDetailView(DetailView):
     queryset = CaseReport.objects.for_detail()
     template_name = "reports/casereport_detail.html"
     context_object_name = "report"
+
+
+class CaseReportExportView(FilterView):
+    """The reports the list's filters select, as a download: casebase JSON or CSV."""
+
+    queryset = CaseReport.objects.all()
+    filterset_class = CaseReportFilter
+    export_format = "json"
+
+    def get(self, request, *args, **kwargs):
+        filterset = self.get_filterset(self.get_filterset_class())
+        if filterset.is_bound and not filterset.is_valid():
+            problems = "\n".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
+            return HttpResponse(f"The filters cannot be used:\n{problems}\n", status=400, content_type="text/plain")
+        if self.export_format == "json":
+            response = StreamingHttpResponse(iter_json(filterset.qs), content_type="application/json; charset=utf-8")
+        else:
+            response = StreamingHttpResponse(iter_csv(filterset.qs), content_type="text/csv; charset=utf-8")
+        today = datetime.date.today().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="casebase-{today}.{self.export_format}"'
+        return response

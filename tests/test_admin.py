@@ -3,10 +3,13 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -825,3 +828,95 @@ def test_the_report_list_costs_seven_queries_for_3_or_30_reports(staff_client):
     with_30 = list_queries()
 
     assert len(with_3) == len(with_30) == 7, "\n".join(with_30)
+
+
+# Importing files ---------------------------------------------------------------------------------------------------
+
+IMPORT_URL = "/admin/reports/casereport/import/"
+SEED_PAGE_FILE = Path(settings.BASE_DIR) / "fixtures" / "source" / "000_8d3d7cb61a81a9c9.txt"
+
+
+@pytest.fixture
+def upload_dir(settings, tmp_path):
+    settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
+    return settings.IMPORT_UPLOAD_DIR
+
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def test_the_report_list_offers_the_import_page(staff_client):
+    response = staff_client.get(admin_url(CaseReport, "changelist"))
+    assertContains(response, f'href="{IMPORT_URL}"')
+    page = staff_client.get(IMPORT_URL)
+    assertContains(page, "At most 50 MB.")
+
+
+def test_a_curator_sees_what_a_file_would_change_then_confirms_it(staff_client, upload_dir):
+    preview = staff_client.post(
+        IMPORT_URL, {"file": upload("seed.txt", SEED_PAGE_FILE.read_bytes()), "format": "", "preview": "1"}
+    )
+    assertContains(preview, "seed.txt: would be: created 1, updated 0, unchanged 0")
+    assert CaseReport.objects.count() == 0
+    token = preview.context["token"]
+    assert [p.name for p in upload_dir.iterdir()] == [token]
+
+    done = staff_client.post(IMPORT_URL, {"token": token, "confirm": "1"})
+    assertContains(done, "seed.txt: imported: created 1, updated 0, unchanged 0")
+    report = CaseReport.objects.get()
+    assert (report.source_name, report.citations.count()) == ("seed.txt", 5)
+    assert list(upload_dir.iterdir()) == []
+
+    again = staff_client.post(IMPORT_URL, {"token": token, "confirm": "1"})
+    assertContains(again, "no longer waiting to be imported")
+    assert CaseReport.objects.count() == 1
+
+
+def test_a_refused_file_shows_why_and_cannot_be_confirmed(staff_client, upload_dir):
+    response = staff_client.post(
+        IMPORT_URL, {"file": upload("page.html", b"<!DOCTYPE html><html></html>"), "format": "", "preview": "1"}
+    )
+    assertContains(response, "page.html: refused, nothing written")
+    assertContains(response, "HTML page")
+    assertNotContains(response, 'name="confirm"')
+    assert list(upload_dir.iterdir()) == []
+
+
+def test_a_file_over_the_upload_limit_is_refused_with_the_limit(staff_client, upload_dir, settings):
+    settings.IMPORT_MAX_UPLOAD_MB = 0
+    response = staff_client.post(
+        IMPORT_URL, {"file": upload("seed.txt", SEED_PAGE_FILE.read_bytes()), "format": "", "preview": "1"}
+    )
+    assertContains(response, "at most 0 MB can be uploaded")
+    assert not upload_dir.exists() or list(upload_dir.iterdir()) == []
+
+
+def test_a_token_from_somewhere_else_imports_nothing(staff_client, upload_dir):
+    upload_dir.mkdir(parents=True)
+    (upload_dir / ("0" * 32)).write_bytes(SEED_PAGE_FILE.read_bytes())
+    response = staff_client.post(IMPORT_URL, {"token": "0" * 32, "confirm": "1"})
+    assertContains(response, "no longer waiting to be imported")
+    assert CaseReport.objects.count() == 0
+
+
+def test_staff_without_the_right_to_add_reports_cannot_import(client, django_user_model):
+    viewer = django_user_model.objects.create_user(username="viewer", password="a-long-test-password", is_staff=True)
+    client.force_login(viewer)
+    assert client.get(IMPORT_URL).status_code == 403
+
+
+def test_a_curator_can_choose_to_import_the_readable_records_of_a_file(staff_client, upload_dir):
+    content = b"PMID- 111\nTI  - A readable case.\nDP  - 2020 Jan\n\nPMID- 222\nDP  - 2020 Feb\n"
+    strict = staff_client.post(IMPORT_URL, {"file": upload("two.nbib", content), "format": "", "preview": "1"})
+    assertContains(strict, "two.nbib: refused, nothing written")
+    assertNotContains(strict, 'name="confirm"')
+
+    lenient = staff_client.post(
+        IMPORT_URL, {"file": upload("two.nbib", content), "format": "", "skip_refused": "on", "preview": "1"}
+    )
+    assertContains(lenient, "two.nbib: would be: created 1, updated 0, unchanged 0")
+    assertContains(lenient, "record 2 (PMID 222), TI")
+    done = staff_client.post(IMPORT_URL, {"token": lenient.context["token"], "confirm": "1"})
+    assertContains(done, "1 records refused and left out")
+    assert list(CaseReport.objects.values_list("pmid", flat=True)) == [111]

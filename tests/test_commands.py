@@ -1,6 +1,8 @@
 """The management commands, run the way `make run` and curators run them."""
 
+import csv
 import io
+import json
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
@@ -73,3 +75,106 @@ def test_ensure_admin_will_not_take_over_an_ordinary_account():
     get_user_model().objects.create_user(username="admin", password="a-long-test-password")
     with pytest.raises(CommandError, match="the account 'admin' exists but is not one"):
         run("ensure_admin")
+
+
+SEED_PAGE = "fixtures/source/000_8d3d7cb61a81a9c9.txt"
+SEED_NBIB = "tests/data/medline/seed_31123647.nbib"
+PUBMED_XML = "tests/data/pubmed/metapub/25364329.xml"
+
+
+@pytest.mark.django_db
+def test_import_reports_creates_then_says_nothing_changed():
+    first = run("import_reports", SEED_PAGE, PUBMED_XML)
+    assert "000_8d3d7cb61a81a9c9.txt: imported: created 1, updated 0, unchanged 0" in first
+    assert "25364329.xml: imported: created 1, updated 0, unchanged 0" in first
+    second = run("import_reports", SEED_PAGE, PUBMED_XML)
+    assert second.count("created 0, updated 0, unchanged 1") == 2
+    assert CaseReport.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_import_reports_merges_the_medline_record_into_the_seed_and_lists_what_it_replaced(seed_report):
+    out = run("import_reports", SEED_NBIB)
+    assert "created 0, updated 1, unchanged 0" in out
+    assert CaseReport.objects.get().pmid == 31123647
+
+
+@pytest.mark.django_db
+def test_import_reports_dry_run_writes_nothing():
+    out = run("import_reports", "--dry-run", PUBMED_XML)
+    assert "would be: created 1" in out
+    assert "(dry run: nothing written)" in out
+    assert CaseReport.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_import_reports_fails_with_the_reason_when_a_file_is_refused(tmp_path):
+    bad = tmp_path / "page.html"
+    bad.write_text("<!DOCTYPE html><html><body>PubMed</body></html>", encoding="utf-8")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match=r"1 of 2 files had refused records: .*page\.html"):
+        call_command("import_reports", PUBMED_XML, str(bad), stdout=out)
+    assert "page.html: refused, nothing written" in out.getvalue()
+    assert "HTML page" in out.getvalue()
+    assert CaseReport.objects.count() == 1  # the good file still went in
+
+
+@pytest.mark.django_db
+def test_import_reports_takes_a_forced_format():
+    with pytest.raises(CommandError):
+        run("import_reports", "--format", "medline", PUBMED_XML)
+    assert CaseReport.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_export_reports_writes_json_that_import_reports_reads_back(tmp_path, seed_report):
+    target = tmp_path / "all.json"
+    call_command("export_reports", "--output", str(target), stderr=io.StringIO())
+    assert json.loads(target.read_text(encoding="utf-8"))["reports"][0]["doi"] == "10.7759/cureus.4225"
+    assert "created 0, updated 0, unchanged 1" in run("import_reports", str(target))
+
+
+@pytest.mark.django_db
+def test_export_reports_applies_the_list_filters(seed_report):
+    out = run("export_reports", "--format", "csv", "--filter", "condition=sjogren", "--filter", "outcome=improved")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [row["intervention"] for row in rows] == ["Standard therapy", "Low-dose naltrexone"]
+    assert run("export_reports", "--format", "csv", "--filter", "sex=male").strip().count("\n") == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--filter", "sex"], "write it as NAME=VALUE"),
+        (["--filter", "colour=red"], "unknown filters: colour"),
+        (["--filter", "year_min=soon"], "the filters cannot be used: year: Enter a number."),
+    ],
+)
+def test_export_reports_explains_filters_it_cannot_use(arguments, message):
+    with pytest.raises(CommandError, match=message):
+        run("export_reports", *arguments)
+
+
+MEDLINE_WITH_A_BAD_RECORD = (
+    "PMID- 111\nTI  - A readable case.\nDP  - 2020 Jan\n\nPMID- 222\nDP  - 2020 Feb\nAB  - This record has no title.\n"
+)
+
+
+@pytest.mark.django_db
+def test_import_reports_keeps_a_file_with_a_refused_record_out_unless_told_to_skip_it(tmp_path):
+    path = tmp_path / "two.nbib"
+    path.write_text(MEDLINE_WITH_A_BAD_RECORD, encoding="utf-8")
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_reports", str(path), stdout=out)
+    assert "refused, nothing written (1 of 2 records" in out.getvalue()
+    assert "record 2 (PMID 222), TI" in out.getvalue()
+    assert CaseReport.objects.count() == 0
+
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 of 1 files had refused records"):
+        call_command("import_reports", "--skip-refused", str(path), stdout=out)
+    assert "imported: created 1, updated 0, unchanged 0" in out.getvalue()
+    assert "1 records refused and left out" in out.getvalue()
+    assert list(CaseReport.objects.values_list("pmid", flat=True)) == [111]

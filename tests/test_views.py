@@ -1,4 +1,7 @@
+import csv
 import html as html_lib
+import io
+import json
 import re
 
 import pytest
@@ -198,3 +201,44 @@ def test_a_missing_report_is_a_404(client):
 def test_a_report_without_patients_says_so(client):
     report = make_report(title="Not curated yet")
     assert "No patients have been curated for this report yet." in text(client.get(report.get_absolute_url()))
+
+
+def test_the_list_offers_the_filtered_reports_as_json_and_csv(client, seed_report):
+    html = client.get(f"{LIST}?sex=female&page=1").content.decode()
+    assert 'href="/export.json?sex=female">casebase JSON</a>' in html
+    assert 'href="/export.csv?sex=female">CSV</a>' in html
+
+
+def test_the_json_download_holds_the_filtered_reports(client, seed_report):
+    make_report(title="Another report", pub_year=2001)
+    response = client.get("/export.json?year_min=2019")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="casebase-')
+    data = json.loads(b"".join(response.streaming_content))
+    assert [r["title"] for r in data["reports"]] == [seed_report.title]
+
+
+def test_the_csv_download_has_a_row_per_treatment(client, seed_report):
+    response = client.get("/export.csv?intervention=naltrexone")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [r["intervention"] for r in rows] == ["Standard therapy", "Low-dose naltrexone"]
+
+
+def test_a_download_with_filters_it_cannot_use_is_a_400_that_says_why(client):
+    response = client.get("/export.csv?year_min=soon")
+    assert response.status_code == 400
+    assert response.content.decode() == "The filters cannot be used:\nyear: Enter a number.\n"
+
+
+def export_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        b"".join(client.get("/export.json").streaming_content)
+    return len(queries)
+
+
+def test_a_download_costs_the_same_number_of_queries_for_2_or_40_reports(client):
+    add_curated_reports(2)
+    few = export_queries(client)
+    add_curated_reports(38)
+    assert export_queries(client) == few
