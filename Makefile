@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint seed clean
+.PHONY: run test setup lint seed bench-import clean
 
 run: setup
 	$(PY) manage.py migrate --no-input
@@ -26,6 +26,13 @@ lint: setup
 # Rebuild fixtures/seed.json from the seed page and its curation file.
 seed: setup
 	$(PY) manage.py build_seed_fixture
+
+# Import the two real PubMed baseline files (50,788 records) into new SQLite and PostgreSQL databases.
+BASELINE := var/baseline
+bench-import: setup
+	../shared/data/get-pubmed-baseline $(BASELINE)
+	$(PY) bench/import_baseline.py --database sqlite --files $(BASELINE)
+	$(PY) bench/import_baseline.py --database postgres --files $(BASELINE)
 
 setup: $(VENV)/.installed .env
 
