@@ -138,9 +138,7 @@ def stored(report: CaseReport, keys) -> dict:
         "year": report.pub_year,
         "doi": report.doi,
         "pmcid": report.pmcid,
-        "journal": report.journal.title
-        if report.journal.title != report.journal.iso_abbreviation or not report.journal.iso_abbreviation
-        else report.journal.iso_abbreviation,
+        "journal": report.journal.title,  # PubMed CSV names the journal by abbreviation only
         "first_author": (authors[0].last_name or authors[0].collective_name) if authors else None,
         "authors": len(authors),
         "publication_types": [link.publication_type.name for link in report.report_publication_types.all()],
