@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from reports.importers.errors import RecordError
-from reports.importers.upsert import ImportResult, Problem, import_records
+from reports.importers.results import ImportResult, Problem
+from reports.importers.upsert import import_records
 
 
 def _readers() -> dict:

@@ -2,11 +2,14 @@
 
 import re
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
+# An upload nobody confirmed within a day is not going to be: it is removed when the next one arrives.
+KEEP_SECONDS = 24 * 60 * 60
 
 
 def _folder() -> Path:
@@ -17,8 +20,12 @@ def _folder() -> Path:
 
 def keep(upload) -> str:
     """Save an uploaded file under a random token; the token is all the browser ever sees."""
+    folder = _folder()
+    for old in folder.iterdir():
+        if _TOKEN.match(old.name) and old.stat().st_mtime < time.time() - KEEP_SECONDS:
+            old.unlink(missing_ok=True)
     token = secrets.token_hex(16)
-    with open(_folder() / token, "wb") as out:
+    with open(folder / token, "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
     return token

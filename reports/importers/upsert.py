@@ -13,25 +13,22 @@ Rules (docs/importing.md says the same for curators):
   would happen and writes nothing. Importing the same file twice changes nothing the second time.
 """
 
-import datetime
 import itertools
 import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.db.models.functions import Lower
 
+from reports.importers.checks import field_limits, record_problems
 from reports.importers.errors import RecordError
 from reports.importers.mapping import author_fields, case_report_fields, citation_fields, mesh_heading_fields
-from reports.importers.records import ArticleRecord, AuthorRecord, JournalRecord, PatientRecord, TermRecord
+from reports.importers.records import ArticleRecord, AuthorRecord, PatientRecord, TermRecord
+from reports.importers.results import ImportResult, Problem
+from reports.importers.terms import Journals, Vocabulary
 from reports.models import (
-    EARLIEST_YEAR,
-    LATEST_YEAR,
     Author,
     CaseReport,
     Citation,
@@ -39,7 +36,6 @@ from reports.models import (
     Diagnosis,
     Finding,
     Intervention,
-    Journal,
     Keyword,
     MeshDescriptor,
     MeshHeading,
@@ -54,7 +50,6 @@ from reports.models import (
 )
 
 CHUNK_SIZE = 500
-MAX_PMID = 2_147_483_647  # the PMID column is a 32-bit integer
 
 # Report fields the file's values fill or replace; the date parts are merged as a whole (see _merge_date).
 SCALAR_FIELDS = (
@@ -71,62 +66,6 @@ SCALAR_FIELDS = (
 )
 IDENTIFIER_FIELDS = ("pmid", "doi", "pmcid")
 DATE_FIELDS = ("pub_year", "pub_month", "pub_day", "pub_season", "pub_date_text")
-
-
-@dataclass
-class Problem:
-    """A record that was refused, or a value that was changed or not taken; in a curator's words."""
-
-    number: int | None
-    pmid: int | None
-    field: str
-    message: str
-
-    def __str__(self):
-        where = f"record {self.number}" if self.number else "file"
-        if self.pmid:
-            where += f" (PMID {self.pmid})"
-        if self.field:
-            where += f", {self.field}"
-        return f"{where}: {self.message}"
-
-
-@dataclass
-class ImportResult:
-    source: str
-    format: str
-    dry_run: bool = False
-    skip_refused: bool = False
-    written: bool = False  # whether the file's records are in the database now
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    refused: list[Problem] = field(default_factory=list)
-    conflicts: list[Problem] = field(default_factory=list)
-    citations_linked: int = 0
-    records: int = 0
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return not self.refused
-
-    def summary(self) -> str:
-        counts = f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
-        if self.refused and not (self.skip_refused and (self.written or self.dry_run)):
-            if not self.records:
-                return f"{self.source}: refused, nothing written (the file could not be read to its end)"
-            return (
-                f"{self.source}: refused, nothing written ({len(self.refused)} of {self.records} records could not "
-                f"be imported; without them it would have {counts})"
-            )
-        verb = "would be" if self.dry_run else "imported"
-        return (
-            f"{self.source}: {verb}: {counts}; {self.citations_linked} citations linked to reports in casebase"
-            + (f"; {len(self.conflicts)} values replaced or not taken" if self.conflicts else "")
-            + (f"; {len(self.refused)} records refused and left out" if self.refused else "")
-            + (" (dry run: nothing written)" if self.dry_run else "")
-        )
 
 
 class _Rollback(Exception):
@@ -200,132 +139,19 @@ def _names(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(value.lower() for value in values))
 
 
-class _Vocabulary:
-    """Name -> id for one kind of term, filled from the database as names come, created when missing."""
-
-    def __init__(self, model, extra_fields: tuple[str, ...] = ()):
-        self.model = model
-        self.extra_fields = extra_fields
-        self.ids: dict[str, int] = {}
-
-    def resolve(self, terms: dict[str, dict]) -> dict[str, int]:
-        """terms: name -> extra field values. Returns casefolded name -> id, creating what is missing and filling
-        extra fields (MeSH UI, registry number) that are empty in the database."""
-        wanted = {name.lower(): (name, extra) for name, extra in terms.items()}
-        missing = [key for key in wanted if key not in self.ids]
-        if missing:
-            for row in (
-                self.model.objects.annotate(key=Lower("name"))
-                .filter(key__in=[wanted[key][0].lower() for key in missing])
-                .values("id", "name", *self.extra_fields)
-            ):
-                self.ids[row["name"].lower()] = row["id"]
-                extra = wanted.get(row["name"].lower(), (None, {}))[1]
-                fill = {k: v for k, v in extra.items() if v and not row[k]}
-                if fill and not self._taken(fill):
-                    self.model.objects.filter(pk=row["id"]).update(**fill)
-            new = [
-                self.model(name=wanted[key][0], **self._free(wanted[key][1])) for key in missing if key not in self.ids
-            ]
-            for obj in self.model.objects.bulk_create(new):
-                self.ids[obj.name.lower()] = obj.pk
-        return {key: self.ids[key] for key in wanted}
-
-    def _taken(self, values: dict) -> bool:
-        return "ui" in values and self.model.objects.filter(ui=values["ui"]).exists()
-
-    def _free(self, values: dict) -> dict:
-        """Drop a MeSH UI that another term holds already (names differ between MeSH versions)."""
-        if values.get("ui") and self._taken({"ui": values["ui"]}):
-            return {k: v for k, v in values.items() if k != "ui"}
-        return values
-
-
-class _Journals:
-    """Finds the journal a record names (by NLM ID, ISSN, title or abbreviation) or creates it."""
-
-    def __init__(self):
-        self.cache: dict[tuple[str, str], Journal] = {}
-
-    def resolve(self, record: JournalRecord) -> Journal | None:
-        title = record.title or record.iso_abbreviation
-        if not title:
-            return None
-        keys = [
-            ("nlm", record.nlm_unique_id),
-            ("issn", record.issn),
-            ("name", record.title.lower()),
-            ("name", record.iso_abbreviation.lower()),
-        ]
-        keys = [key for key in keys if key[1]]
-        journal = next((self.cache[key] for key in keys if key in self.cache), None)
-        if journal is None:
-            journal = self._find(record)
-        if journal is None:
-            journal = Journal.objects.create(
-                title=title,
-                iso_abbreviation=record.iso_abbreviation,
-                issn=record.issn,
-                nlm_unique_id=record.nlm_unique_id,
-            )
-        else:
-            self._fill(journal, record)
-        for key in keys:
-            self.cache[key] = journal
-        return journal
-
-    def _find(self, record: JournalRecord) -> Journal | None:
-        if record.nlm_unique_id and (found := Journal.objects.filter(nlm_unique_id=record.nlm_unique_id).first()):
-            return found
-        if record.issn and (found := Journal.objects.filter(issn=record.issn).first()):
-            return found
-        names = [name for name in (record.title, record.iso_abbreviation) if name]
-        query = Q()
-        for name in names:
-            query |= Q(title__iexact=name) | Q(iso_abbreviation__iexact=name)
-        candidates = list(Journal.objects.filter(query).order_by("pk")[:5])
-        # A journal known by another ISSN or NLM ID is another journal of the same name.
-        return next(
-            (
-                journal
-                for journal in candidates
-                if not (record.issn and journal.issn and journal.issn != record.issn)
-                and not (
-                    record.nlm_unique_id and journal.nlm_unique_id and journal.nlm_unique_id != record.nlm_unique_id
-                )
-            ),
-            None,
-        )
-
-    def _fill(self, journal: Journal, record: JournalRecord) -> None:
-        changes = {}
-        if record.title and journal.title != record.title and journal.title == journal.iso_abbreviation:
-            changes["title"] = record.title  # the full title arrives after the abbreviation
-        for name in ("iso_abbreviation", "issn", "nlm_unique_id"):
-            value = getattr(record, name)
-            if value and not getattr(journal, name):
-                if name in ("issn", "nlm_unique_id") and Journal.objects.filter(**{name: value}).exists():
-                    continue
-                changes[name] = value
-        if changes:
-            for name, value in changes.items():
-                setattr(journal, name, value)
-            journal.save(update_fields=list(changes))
-
-
 class _Writer:
     def __init__(self, *, result: ImportResult, source: str, source_format: str):
         self.result = result
         self.source = source
         self.source_format = source_format
-        self.journals = _Journals()
-        self.keywords = _Vocabulary(Keyword)
-        self.publication_types = _Vocabulary(PublicationType)
-        self.descriptors = _Vocabulary(MeshDescriptor, ("ui",))
-        self.substances = _Vocabulary(Substance, ("ui", "registry_number"))
-        self.conditions = _Vocabulary(Condition)
-        self.interventions = _Vocabulary(Intervention)
-        self.limits = _field_limits()
+        self.journals = Journals()
+        self.keywords = Vocabulary(Keyword)
+        self.publication_types = Vocabulary(PublicationType)
+        self.descriptors = Vocabulary(MeshDescriptor, ("ui",))
+        self.substances = Vocabulary(Substance, ("ui", "registry_number"))
+        self.conditions = Vocabulary(Condition)
+        self.interventions = Vocabulary(Intervention)
+        self.limits = field_limits()
         self.holders: dict[str, dict] = {name: {} for name in IDENTIFIER_FIELDS}  # stored identifiers of a batch
 
     # One chunk -----------------------------------------------------------------------------------------------
@@ -340,7 +166,7 @@ class _Writer:
                 self._write_term(item)
             else:
                 self.result.records += 1
-                problems = self._validate(item)
+                problems = record_problems(item, self.limits)
                 if problems:
                     self.result.refused.extend(problems)
                 else:
@@ -394,44 +220,6 @@ class _Writer:
         self._link_incoming(touched)
 
     # Validation ----------------------------------------------------------------------------------------------
-
-    def _validate(self, record: ArticleRecord) -> list[Problem]:
-        problems = []
-
-        def refuse(name: str, message: str):
-            problems.append(Problem(record.number, record.pmid, name, message))
-
-        if not record.title:
-            refuse("title", "the record has no title")
-        year = record.date.year if record.date else None
-        if not year or not EARLIEST_YEAR <= year <= LATEST_YEAR:
-            refuse("date", f"the publication year {year} is not between {EARLIEST_YEAR} and {LATEST_YEAR}")
-        if record.pmid is not None and not 0 < record.pmid <= MAX_PMID:
-            refuse("pmid", f"{record.pmid} is not a PMID")
-        if record.epub_date:
-            try:
-                datetime.date.fromisoformat(record.epub_date)
-            except ValueError:
-                refuse("epub_date", f"'{record.epub_date}' is not a date")
-        checks = [("report", name, getattr(record, name)) for name in self.limits["report"]]
-        checks += [("journal", name, getattr(record.journal, name)) for name in self.limits["journal"]]
-        for author in record.authors:
-            checks += [("author", name, getattr(author, name)) for name in self.limits["author"]]
-        for reference in record.references:
-            checks += [("citation", name, getattr(reference, name)) for name in self.limits["citation"]]
-            if not (reference.raw_text or reference.pmid or reference.doi or reference.pmcid):
-                refuse("references", "a reference has neither text nor an identifier")
-        names = [*record.keywords, *record.publication_types]
-        names += [heading.descriptor for heading in record.mesh_headings]
-        names += [substance.name for substance in record.substances]
-        checks += [("term", "name", name) for name in names]
-        for kind, name, value in checks:
-            limit = self.limits[kind].get(name)
-            if isinstance(value, str) and limit and len(value) > limit:
-                refuse(f"{kind} {name}", f"is {len(value)} characters long; at most {limit} fit")
-        for patient in record.patients:
-            problems.extend(Problem(record.number, record.pmid, "patients", m) for m in _patient_problems(patient))
-        return problems
 
     # Matching ------------------------------------------------------------------------------------------------
 
@@ -978,44 +766,3 @@ def _qualifiers(qualifiers: list[dict]) -> tuple:
 def _short(value, limit: int = 60) -> str:
     text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _field_limits() -> dict[str, dict[str, int]]:
-    """The longest text each column takes, read from the models."""
-
-    def limits(model, names):
-        return {name: model._meta.get_field(name).max_length for name in names}
-
-    return {
-        "report": limits(CaseReport, ["volume", "issue", "pages", "elocation_id", "doi", "pmcid", "language"]),
-        "journal": limits(Journal, ["title", "iso_abbreviation", "issn", "nlm_unique_id"]),
-        "author": limits(Author, ["last_name", "fore_name", "initials", "collective_name", "orcid"]),
-        "citation": limits(Citation, ["journal", "volume", "issue", "pages", "doi", "pmcid", "url"]),
-        "term": {"name": Keyword._meta.get_field("name").max_length},
-    }
-
-
-def _patient_problems(patient: PatientRecord) -> Iterator[str]:
-    label = patient.label or f"patient {patient.position}"
-    if patient.sex not in Patient.Sex.values:
-        yield f"{label}: sex '{patient.sex}' is not one of {', '.join(Patient.Sex.values)}"
-    if (patient.age_value is None) != (not patient.age_unit):
-        yield f"{label}: an age needs both a value and a unit"
-    if patient.age_unit and patient.age_unit not in Patient.AgeUnit.values:
-        yield f"{label}: age unit '{patient.age_unit}' is not one of {', '.join(Patient.AgeUnit.values)}"
-    if patient.age_value is not None and patient.age_value < 0:
-        yield f"{label}: an age cannot be negative"
-    for diagnosis in patient.diagnoses:
-        if diagnosis.certainty not in Diagnosis.Certainty.values:
-            yield f"{label}: certainty '{diagnosis.certainty}' is not one of {', '.join(Diagnosis.Certainty.values)}"
-    for finding in patient.findings:
-        if finding.kind not in Finding.Kind.values:
-            yield f"{label}: finding kind '{finding.kind}' is not one of {', '.join(Finding.Kind.values)}"
-    for treatment in patient.treatments:
-        if treatment.route and treatment.route not in Treatment.Route.values:
-            yield f"{label}: route '{treatment.route}' is not one of {', '.join(Treatment.Route.values)}"
-        if treatment.dose_amount is not None and treatment.dose_amount <= Decimal(0):
-            yield f"{label}: a dose is more than zero"
-        for outcome in treatment.outcomes:
-            if outcome.result not in Outcome.Result.values:
-                yield f"{label}: outcome '{outcome.result}' is not one of {', '.join(Outcome.Result.values)}"

@@ -7,14 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reports.importers.errors import RecordError
-from reports.importers.records import AuthorRecord, JournalRecord, PublicationDate, SubstanceRecord
+from reports.importers.records import AuthorRecord, PublicationDate, SubstanceRecord
 from reports.importers.upsert import import_records, normalised_title
 from reports.models import (
     Author,
     CaseReport,
     Citation,
     Diagnosis,
-    Journal,
     Keyword,
     MeshDescriptor,
     Outcome,
@@ -233,21 +232,6 @@ def test_one_bad_record_refuses_the_whole_file_and_names_it():
     assert result.summary().startswith("test.xml: refused, nothing written (2 of 3 records could not be imported")
 
 
-@pytest.mark.parametrize(
-    ("fields", "field", "message"),
-    [
-        ({"title": ""}, "title", "the record has no title"),
-        ({"date": PublicationDate(year=1200)}, "date", "the publication year 1200 is not between"),
-        ({"epub_date": "2019-02-30"}, "epub_date", "'2019-02-30' is not a date"),
-        ({"keywords": ["k" * 600]}, "term name", "is 600 characters long; at most 500 fit"),
-    ],
-)
-def test_records_that_the_database_could_not_hold_are_refused_with_a_reason(fields, field, message):
-    result = run(article(**fields))
-    assert [p.field for p in result.refused] == [field]
-    assert message in result.refused[0].message
-
-
 def test_a_dry_run_says_what_would_change_and_writes_nothing():
     run(article(pmid=1000, title="Stored"))
     result = run(article(pmid=1000, title="Renamed"), article(pmid=1001), dry_run=True)
@@ -259,23 +243,6 @@ def test_a_dry_run_says_what_would_change_and_writes_nothing():
 def test_the_same_article_twice_in_one_file_is_one_report():
     result = run(article(pmid=1100, title="First"), article(pmid=1100, title="First"))
     assert (result.created, result.unchanged) == (1, 1)
-
-
-def test_journals_are_found_by_nlm_id_issn_or_name_and_filled():
-    Journal.objects.create(title="Cureus", iso_abbreviation="Cureus")
-    run(
-        article(
-            pmid=1200,
-            journal=JournalRecord(
-                title="Cureus", iso_abbreviation="Cureus", issn="2168-8184", nlm_unique_id="101596737"
-            ),
-        )
-    )
-    journal = Journal.objects.get()
-    assert (journal.issn, journal.nlm_unique_id) == ("2168-8184", "101596737")
-    run(article(pmid=1201, journal=JournalRecord(iso_abbreviation="cureus")))
-    run(article(pmid=1202, journal=JournalRecord(title="Some other title", issn="2168-8184")))
-    assert Journal.objects.count() == 1
 
 
 def test_the_number_of_queries_does_not_grow_with_the_number_of_records():

@@ -1,0 +1,66 @@
+"""Vocabulary terms and journals are found once, by name (or NLM ID, ISSN), and created when missing."""
+
+import pytest
+
+from reports.importers.records import JournalRecord
+from reports.importers.terms import Journals, Vocabulary
+from reports.models import Journal, Keyword, MeshDescriptor
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_vocabulary_finds_terms_whatever_their_case_and_creates_the_missing_ones():
+    Keyword.objects.create(name="Fatigue")
+    ids = Vocabulary(Keyword).resolve({"fatigue": {}, "Joint pain": {}})
+    assert sorted(Keyword.objects.values_list("name", flat=True)) == ["Fatigue", "Joint pain"]
+    assert ids["fatigue"] == Keyword.objects.get(name="Fatigue").pk
+
+
+def test_a_vocabulary_fills_an_empty_ui_but_never_takes_one_another_term_holds():
+    MeshDescriptor.objects.create(name="Humans")
+    MeshDescriptor.objects.create(name="Naltrexone", ui="D009271")
+    Vocabulary(MeshDescriptor, ("ui",)).resolve({"Humans": {"ui": "D006801"}, "LDN": {"ui": "D009271"}})
+    assert dict(MeshDescriptor.objects.values_list("name", "ui")) == {
+        "Humans": "D006801",
+        "Naltrexone": "D009271",
+        "LDN": "",
+    }
+
+
+def test_a_vocabulary_asks_the_database_once_per_new_name(django_assert_num_queries):
+    vocabulary = Vocabulary(Keyword)
+    with django_assert_num_queries(2):  # look the names up; create the missing ones
+        vocabulary.resolve({"a": {}, "b": {}})
+    with django_assert_num_queries(0):
+        vocabulary.resolve({"A": {}, "b": {}})
+
+
+def test_journals_are_found_by_nlm_id_issn_or_name_and_filled():
+    Journal.objects.create(title="Cureus", iso_abbreviation="Cureus")
+    journals = Journals()
+    found = journals.resolve(
+        JournalRecord(title="Cureus", iso_abbreviation="Cureus", issn="2168-8184", nlm_unique_id="101596737")
+    )
+    assert (found.issn, found.nlm_unique_id) == ("2168-8184", "101596737")
+    assert Journals().resolve(JournalRecord(iso_abbreviation="cureus")) == found
+    assert Journals().resolve(JournalRecord(title="Another name", issn="2168-8184")) == found
+    assert Journal.objects.count() == 1
+
+
+def test_a_journal_known_only_by_abbreviation_gets_its_full_title_later():
+    journal = Journals().resolve(JournalRecord(iso_abbreviation="J Med Case Rep"))
+    assert journal.title == "J Med Case Rep"
+    Journals().resolve(JournalRecord(title="Journal of medical case reports", iso_abbreviation="J Med Case Rep"))
+    journal.refresh_from_db()
+    assert (journal.title, journal.iso_abbreviation) == ("Journal of medical case reports", "J Med Case Rep")
+
+
+def test_two_journals_with_one_title_but_different_issns_stay_two():
+    Journal.objects.create(title="Case Reports", issn="1111-1111")
+    other = Journals().resolve(JournalRecord(title="Case Reports", issn="2222-2222"))
+    assert other.issn == "2222-2222"
+    assert Journal.objects.count() == 2
+
+
+def test_a_record_without_a_journal_gives_none():
+    assert Journals().resolve(JournalRecord()) is None
