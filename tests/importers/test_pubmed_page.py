@@ -5,12 +5,15 @@ hand after the layout of real pages (each says so, and what it exercises, at its
 whole, top comment included, as it would get a copy with odd lines above the banner.
 """
 
+import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reports.importers.errors import RecordError
-from reports.importers.pubmed_page import parse_pubmed_page, parse_reference
+from reports.importers.pubmed_page import parse_pubmed_page, parse_reference, read_pubmed_page
 from reports.importers.records import ArticleRecord, AuthorRecord, MeshRecord, PublicationDate, ReferenceRecord
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -825,3 +828,32 @@ def test_a_reference_whose_parts_make_no_sense_keeps_only_its_printed_text():
         "",
         "",
     )
+
+
+page_lines = st.lists(
+    st.one_of(
+        st.sampled_from(SEED.read_text(encoding="utf-8").splitlines()),
+        st.text(max_size=80),
+        st.sampled_from(["Abstract", "References", "Keywords: a; b.", "    1. x", ". 2019 Mar 11;11(3):e4225."]),
+    ),
+    max_size=60,
+)
+
+
+@settings(derandomize=True, max_examples=300, deadline=None)
+@given(page_lines, st.binary(max_size=200))
+def test_no_page_makes_the_reader_raise_anything_but_its_own_error(lines, noise):
+    for raw in ("\n".join(lines).encode("utf-8", "surrogatepass"), noise):
+        try:
+            [record] = read_pubmed_page(io.BytesIO(raw), source="page.txt")
+        except (RecordError, UnicodeEncodeError):
+            continue
+        for text in (record.title, record.abstract, record.coi_statement, *record.keywords):
+            assert not any(ord(c) < 32 and c not in "\n" for c in text)
+
+
+@settings(derandomize=True, max_examples=300, deadline=None)
+@given(st.text(max_size=3000))
+def test_no_reference_text_makes_the_reference_reader_fail(text):
+    reference = parse_reference(text)
+    assert reference.raw_text == text.strip() or reference.raw_text in text
