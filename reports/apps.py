@@ -1,6 +1,23 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def keep_search_index(sender, using, **kwargs):
+    """After every migrate: SQLite drops a table's triggers when a migration rebuilds it; put them back."""
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from reports import search_index
+
+    connection = connections[using]
+    applied = MigrationRecorder(connection).applied_migrations()
+    if ("reports", "0002_search_index") in applied:
+        search_index.install(connection)
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "Case reports"
+
+    def ready(self):
+        post_migrate.connect(keep_search_index, sender=self)

@@ -1,0 +1,286 @@
+"""The full-text search index, kept by the database itself so that every write is searchable at once: admin
+edits, imports, `loaddata` and plain SQL alike.
+
+One document per case report, in four weights: A title and clinical terms (conditions, interventions and their
+synonyms), B index terms (keywords, MeSH, substances) and findings, C authors and journal, D abstract.
+
+PostgreSQL: table reports_searchindex (report_id, document tsvector) with a GIN index, in a text search
+configuration "casebase" (English stemming, accents removed by unaccent). Statement-level triggers with
+transition tables refresh the documents of the reports a statement touched, once per statement.
+SQLite: FTS5 table reports_search (rowid = report id; columns title, clinical, terms, people, abstract),
+tokenizer porter + unicode61 without diacritics. Row-level triggers refresh the touched report's row.
+
+install() is idempotent and runs after every `migrate` (reports/apps.py): SQLite drops a table's triggers when a
+migration rebuilds the table, and install() puts them back. reports/search.py is the only code that reads these
+tables.
+"""
+
+# Where each table's rows lead to the reports whose documents they are part of. "{rows}" is the set of changed
+# rows: a transition table on PostgreSQL, NEW or OLD on SQLite.
+SOURCES = {
+    "reports_casereport": ("SELECT x.id FROM {rows} x", "{row}.id"),
+    "reports_author": ("SELECT x.report_id FROM {rows} x", "{row}.report_id"),
+    "reports_reportkeyword": ("SELECT x.report_id FROM {rows} x", "{row}.report_id"),
+    "reports_meshheading": ("SELECT x.report_id FROM {rows} x", "{row}.report_id"),
+    "reports_reportsubstance": ("SELECT x.report_id FROM {rows} x", "{row}.report_id"),
+    "reports_patient": ("SELECT x.report_id FROM {rows} x", "{row}.report_id"),
+    "reports_diagnosis": (
+        "SELECT p.report_id FROM {rows} x JOIN reports_patient p ON p.id = x.patient_id",
+        "(SELECT report_id FROM reports_patient WHERE id = {row}.patient_id)",
+    ),
+    "reports_treatment": (
+        "SELECT p.report_id FROM {rows} x JOIN reports_patient p ON p.id = x.patient_id",
+        "(SELECT report_id FROM reports_patient WHERE id = {row}.patient_id)",
+    ),
+    "reports_finding": (
+        "SELECT p.report_id FROM {rows} x JOIN reports_patient p ON p.id = x.patient_id",
+        "(SELECT report_id FROM reports_patient WHERE id = {row}.patient_id)",
+    ),
+}
+# Renaming a term or a journal changes the documents of every report that uses it (UPDATE only: a term in use
+# cannot be deleted, and a new term is in no document yet).
+RENAMES = {
+    "reports_keyword": "SELECT l.report_id FROM {rows} x JOIN reports_reportkeyword l ON l.keyword_id = x.id",
+    "reports_meshdescriptor": "SELECT l.report_id FROM {rows} x JOIN reports_meshheading l ON l.descriptor_id = x.id",
+    "reports_substance": "SELECT l.report_id FROM {rows} x JOIN reports_reportsubstance l ON l.substance_id = x.id",
+    "reports_journal": "SELECT r.id FROM {rows} x JOIN reports_casereport r ON r.journal_id = x.id",
+    "reports_condition": (
+        "SELECT p.report_id FROM {rows} x JOIN reports_diagnosis d ON d.condition_id = x.id "
+        "JOIN reports_patient p ON p.id = d.patient_id"
+    ),
+    "reports_intervention": (
+        "SELECT p.report_id FROM {rows} x JOIN reports_treatment t ON t.intervention_id = x.id "
+        "JOIN reports_patient p ON p.id = t.patient_id"
+    ),
+}
+
+# The text of each weight, for the report aliased r; {agg} is string_agg (PostgreSQL) or group_concat (SQLite).
+CLINICAL = (
+    "coalesce((SELECT {agg}(c.name || ' ' || c.synonyms, ' ') FROM reports_patient p "
+    "JOIN reports_diagnosis d ON d.patient_id = p.id JOIN reports_condition c ON c.id = d.condition_id "
+    "WHERE p.report_id = r.id), '') || ' ' || "
+    "coalesce((SELECT {agg}(i.name || ' ' || i.synonyms, ' ') FROM reports_patient p "
+    "JOIN reports_treatment t ON t.patient_id = p.id JOIN reports_intervention i ON i.id = t.intervention_id "
+    "WHERE p.report_id = r.id), '')"
+)
+TERMS = (
+    "coalesce((SELECT {agg}(k.name, ' ') FROM reports_reportkeyword l JOIN reports_keyword k ON k.id = l.keyword_id "
+    "WHERE l.report_id = r.id), '') || ' ' || "
+    "coalesce((SELECT {agg}(m.name, ' ') FROM reports_meshheading l "
+    "JOIN reports_meshdescriptor m ON m.id = l.descriptor_id WHERE l.report_id = r.id), '') || ' ' || "
+    "coalesce((SELECT {agg}(s.name, ' ') FROM reports_reportsubstance l "
+    "JOIN reports_substance s ON s.id = l.substance_id WHERE l.report_id = r.id), '') || ' ' || "
+    "coalesce((SELECT {agg}(f.name || ' ' || f.value, ' ') FROM reports_patient p "
+    "JOIN reports_finding f ON f.patient_id = p.id WHERE p.report_id = r.id), '')"
+)
+PEOPLE = (
+    "coalesce((SELECT {agg}(a.fore_name || ' ' || a.last_name || ' ' || a.collective_name, ' ') "
+    "FROM reports_author a WHERE a.report_id = r.id), '') || ' ' || "
+    "coalesce((SELECT j.title || ' ' || j.iso_abbreviation FROM reports_journal j WHERE j.id = r.journal_id), '')"
+)
+
+
+def _postgresql_install() -> list[str]:
+    agg = "string_agg"
+    statements = [
+        "CREATE EXTENSION IF NOT EXISTS unaccent",
+        """
+        DO $$ BEGIN
+          IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'casebase') THEN
+            CREATE TEXT SEARCH CONFIGURATION casebase (COPY = pg_catalog.english);
+            ALTER TEXT SEARCH CONFIGURATION casebase
+              ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem;
+          END IF;
+        END $$
+        """,
+        # No foreign key: the triggers keep it, and Django's test flush (TRUNCATE) must not trip over it.
+        "CREATE TABLE IF NOT EXISTS reports_searchindex (report_id bigint PRIMARY KEY, document tsvector NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS reports_searchindex_document ON reports_searchindex USING gin (document)",
+        f"""
+        CREATE OR REPLACE FUNCTION casebase_search_refresh(ids bigint[]) RETURNS void LANGUAGE sql AS $$
+          DELETE FROM reports_searchindex s WHERE s.report_id = ANY(ids)
+            AND NOT EXISTS (SELECT 1 FROM reports_casereport r WHERE r.id = s.report_id);
+          INSERT INTO reports_searchindex (report_id, document)
+          SELECT r.id,
+                 setweight(to_tsvector('casebase',
+                   r.title || ' ' || r.vernacular_title || ' ' || {CLINICAL.format(agg=agg)}), 'A')
+              || setweight(to_tsvector('casebase', {TERMS.format(agg=agg)}), 'B')
+              || setweight(to_tsvector('casebase', {PEOPLE.format(agg=agg)}), 'C')
+              || setweight(to_tsvector('casebase', r.abstract), 'D')
+          FROM reports_casereport r WHERE r.id = ANY(ids)
+          ON CONFLICT (report_id) DO UPDATE SET document = EXCLUDED.document;
+        $$
+        """,
+        """
+        CREATE OR REPLACE FUNCTION casebase_search_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          TRUNCATE reports_searchindex;
+          RETURN NULL;
+        END $$
+        """,
+        "CREATE OR REPLACE TRIGGER casebase_search_truncate AFTER TRUNCATE ON reports_casereport "
+        "FOR EACH STATEMENT EXECUTE FUNCTION casebase_search_truncate()",
+    ]
+    events = {**{table: (sql, ("INSERT", "UPDATE", "DELETE")) for table, (sql, _) in SOURCES.items()}}
+    events.update({table: (sql, ("UPDATE",)) for table, sql in RENAMES.items()})
+    for table, (select, kinds) in events.items():
+        for kind in kinds:
+            name = f"casebase_search_{table.removeprefix('reports_')}_{kind.lower()}"
+            if kind == "INSERT":
+                referencing, ids = "NEW TABLE AS new_rows", select.format(rows="new_rows")
+            elif kind == "DELETE":
+                referencing, ids = "OLD TABLE AS old_rows", select.format(rows="old_rows")
+            else:
+                referencing = "OLD TABLE AS old_rows NEW TABLE AS new_rows"
+                ids = f"{select.format(rows='new_rows')} UNION {select.format(rows='old_rows')}"
+            statements += [
+                f"""
+                CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  PERFORM casebase_search_refresh(ARRAY({ids}));
+                  RETURN NULL;
+                END $$
+                """,
+                f"CREATE OR REPLACE TRIGGER {name} AFTER {kind} ON {table} REFERENCING {referencing} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
+            ]
+    return statements
+
+
+def _postgresql_uninstall() -> list[str]:
+    statements = ["DROP TRIGGER IF EXISTS casebase_search_truncate ON reports_casereport"]
+    for table, kinds in [
+        *((table, ("insert", "update", "delete")) for table in SOURCES),
+        *((table, ("update",)) for table in RENAMES),
+    ]:
+        for kind in kinds:
+            name = f"casebase_search_{table.removeprefix('reports_')}_{kind}"
+            statements += [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
+    statements += [
+        "DROP FUNCTION IF EXISTS casebase_search_truncate()",
+        "DROP FUNCTION IF EXISTS casebase_search_refresh(bigint[])",
+        "DROP TABLE IF EXISTS reports_searchindex",
+        "DROP TEXT SEARCH CONFIGURATION IF EXISTS casebase",
+    ]
+    return statements
+
+
+SQLITE_DOCUMENT = (
+    "SELECT r.id, r.title || ' ' || r.vernacular_title, {clinical}, {terms}, {people}, r.abstract "
+    "FROM reports_casereport r WHERE r.id IN ({ids})"
+)
+
+
+def _sqlite_install() -> list[str]:
+    agg = "group_concat"
+    document = SQLITE_DOCUMENT.format(
+        clinical=CLINICAL.format(agg=agg), terms=TERMS.format(agg=agg), people=PEOPLE.format(agg=agg), ids="{ids}"
+    )
+    statements = [
+        "CREATE VIRTUAL TABLE IF NOT EXISTS reports_search USING fts5("
+        "title, clinical, terms, people, abstract, tokenize = 'porter unicode61 remove_diacritics 2')"
+    ]
+    row_sources = {table: row for table, (_, row) in SOURCES.items()}
+    triggers = [(table, kind, row) for table, row in row_sources.items() for kind in ("INSERT", "UPDATE", "DELETE")]
+    for table, select in RENAMES.items():
+        # A rename reaches the reports through the link tables; NEW.id is the renamed term.
+        triggers.append((table, "UPDATE", select))
+    for table, kind, source in triggers:
+        name = f"casebase_search_{table.removeprefix('reports_')}_{kind.lower()}"
+        if table in RENAMES:
+            ids = source.format(rows="(SELECT NEW.id AS id)")
+        elif kind == "INSERT":
+            ids = f"SELECT {source.format(row='NEW')}"
+        elif kind == "DELETE":
+            ids = f"SELECT {source.format(row='OLD')}"
+        else:
+            ids = f"SELECT {source.format(row='NEW')} UNION SELECT {source.format(row='OLD')}"
+        statements.append(
+            f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {kind} ON {table} BEGIN "
+            f"DELETE FROM reports_search WHERE rowid IN ({ids}); "
+            f"INSERT INTO reports_search (rowid, title, clinical, terms, people, abstract) {document.format(ids=ids)}; "
+            "END"
+        )
+    return statements
+
+
+def _sqlite_uninstall() -> list[str]:
+    names = [
+        f"casebase_search_{table.removeprefix('reports_')}_{kind}"
+        for table in SOURCES
+        for kind in ("insert", "update", "delete")
+    ] + [f"casebase_search_{table.removeprefix('reports_')}_update" for table in RENAMES]
+    return [f"DROP TRIGGER IF EXISTS {name}" for name in names] + ["DROP TABLE IF EXISTS reports_search"]
+
+
+def _rebuild_statements(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return [
+            "TRUNCATE reports_searchindex",
+            "SELECT casebase_search_refresh(ARRAY(SELECT id FROM reports_casereport))",
+        ]
+    agg = "group_concat"
+    document = SQLITE_DOCUMENT.format(
+        clinical=CLINICAL.format(agg=agg), terms=TERMS.format(agg=agg), people=PEOPLE.format(agg=agg), ids="{ids}"
+    )
+    return [
+        "DELETE FROM reports_search",
+        "INSERT INTO reports_search (rowid, title, clinical, terms, people, abstract) "
+        + document.format(ids="SELECT id FROM reports_casereport"),
+    ]
+
+
+def _vendor(connection) -> str:
+    if connection.vendor not in ("postgresql", "sqlite"):
+        raise RuntimeError(f"casebase's search index is written for PostgreSQL and SQLite, not {connection.vendor}")
+    return connection.vendor
+
+
+def _execute(connection, statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def index_size(connection) -> tuple[int, int]:
+    """(documents in the index, case reports): equal when the index is whole."""
+    table = "reports_searchindex" if _vendor(connection) == "postgresql" else "reports_search"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT count(*) FROM {table}), (SELECT count(*) FROM reports_casereport)")
+        return cursor.fetchone()
+
+
+def install(connection) -> None:
+    """Create (or re-create) the index, its triggers and functions; rebuild the documents when any are missing."""
+    vendor = _vendor(connection)
+    _execute(connection, _postgresql_install() if vendor == "postgresql" else _sqlite_install())
+    documents, reports = index_size(connection)
+    if documents != reports:
+        rebuild(connection)
+
+
+def rebuild(connection) -> None:
+    """Every document written again from the reports (after the document's definition changes)."""
+    _execute(connection, _rebuild_statements(_vendor(connection)))
+
+
+def uninstall(connection) -> None:
+    vendor = _vendor(connection)
+    _execute(connection, _postgresql_uninstall() if vendor == "postgresql" else _sqlite_uninstall())
+
+
+def installed_triggers(connection) -> set[str]:
+    """The names of the search triggers the database has; install() creates EXPECTED_TRIGGERS."""
+    with connection.cursor() as cursor:
+        if _vendor(connection) == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'casebase_search_%%'")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'casebase_search_%'")
+        return {row[0] for row in cursor.fetchall()}
+
+
+EXPECTED_TRIGGERS = {
+    f"casebase_search_{table.removeprefix('reports_')}_{kind}"
+    for table in SOURCES
+    for kind in ("insert", "update", "delete")
+} | {f"casebase_search_{table.removeprefix('reports_')}_update" for table in RENAMES}

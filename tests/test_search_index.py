@@ -1,0 +1,43 @@
+"""The search index is installed by migrate, kept by triggers, and put back when a migration loses them."""
+
+import pytest
+from django.db import connection
+
+from reports import search_index
+from reports.models import CaseReport
+from tests.factories import make_report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_migrate_installs_every_trigger():
+    assert search_index.installed_triggers(connection) >= search_index.EXPECTED_TRIGGERS
+
+
+def test_the_index_holds_one_document_per_report():
+    make_report(title="One")
+    make_report(title="Two")
+    assert search_index.index_size(connection) == (2, 2)
+    CaseReport.objects.all().delete()
+    assert search_index.index_size(connection) == (0, 0)
+
+
+def test_install_puts_back_lost_triggers_and_missing_documents():
+    report = make_report(title="Indexed before the loss")
+    with connection.cursor() as cursor:
+        for name in ("casebase_search_casereport_insert", "casebase_search_author_insert"):
+            if connection.vendor == "postgresql":
+                table = "reports_casereport" if "casereport" in name else "reports_author"
+                cursor.execute(f"DROP TRIGGER {name} ON {table}")
+            else:
+                cursor.execute(f"DROP TRIGGER {name}")
+        cursor.execute(
+            "DELETE FROM reports_searchindex" if connection.vendor == "postgresql" else "DELETE FROM reports_search"
+        )
+    assert "casebase_search_casereport_insert" not in search_index.installed_triggers(connection)
+    search_index.install(connection)
+    assert search_index.installed_triggers(connection) >= search_index.EXPECTED_TRIGGERS
+    assert search_index.index_size(connection) == (1, 1)
+    make_report(title="Indexed after")
+    assert search_index.index_size(connection) == (2, 2)
+    assert report.pk
