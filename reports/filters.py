@@ -6,20 +6,33 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 
 from reports.models import (
+    AGE_GROUPS,
     EARLIEST_YEAR,
     LATEST_YEAR,
     CaseReport,
+    Citation,
+    Diagnosis,
     Outcome,
     Patient,
     PublicationType,
     ReportKeyword,
     ReportPublicationType,
 )
-from reports.search import search_reports
+from reports.search import SearchError, order_by_relevance, parse, search_reports
 
 # These describe one patient and are applied together (see CaseReportFilter.filter_queryset), so that
 # "female, aged 40-60, given LDN, improved" matches a report only when the same patient is all of that.
-PATIENT_FILTERS = ("condition", "intervention", "outcome", "sex", "age")
+PATIENT_FILTERS = (
+    "condition",
+    "condition_id",
+    "certainty",
+    "intervention",
+    "intervention_id",
+    "outcome",
+    "sex",
+    "age",
+    "age_group",
+)
 
 SORTS = {
     "newest": CaseReport._meta.ordering,
@@ -29,7 +42,16 @@ SORTS = {
 
 
 class CaseReportFilterForm(forms.Form):
-    """Checks that make a range mean something before any query runs."""
+    """Checks that make the filters mean something before any query runs."""
+
+    def clean_q(self):
+        text = self.cleaned_data.get("q") or ""
+        if text.strip():
+            try:
+                parse(text)
+            except SearchError as error:
+                raise forms.ValidationError(str(error)) from None
+        return text
 
     def clean(self):
         cleaned = super().clean()
@@ -44,30 +66,52 @@ class CaseReportFilterForm(forms.Form):
                 self.add_error(name, f"Give years between {EARLIEST_YEAR} and {LATEST_YEAR}.")
             if low is not None and high is not None and low > high:
                 self.add_error(name, f"{label}: the lower bound ({low}) is above the upper bound ({high}).")
+        if cleaned.get("sort") == "relevance" and not (cleaned.get("q") or "").strip():
+            self.add_error("sort", "Sorting by relevance needs words to search for.")
         return cleaned
 
 
 class CaseReportFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Text in title or abstract", method="filter_text")
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_text",
+        help_text='Words anywhere in the report; "an exact phrase"; -word to leave out; or between alternatives.',
+    )
 
     # Patient-level filters: combined in filter_queryset, never applied one by one.
     condition = django_filters.CharFilter(label="Condition")
+    condition_id = django_filters.NumberFilter(label="Condition (exact)", min_value=1)
+    certainty = django_filters.ChoiceFilter(label="Diagnostic certainty", choices=Diagnosis.Certainty.choices)
     intervention = django_filters.CharFilter(label="Intervention")
+    intervention_id = django_filters.NumberFilter(label="Intervention (exact)", min_value=1)
     outcome = django_filters.ChoiceFilter(label="Outcome", choices=Outcome.Result.choices)
     sex = django_filters.ChoiceFilter(label="Patient sex", choices=Patient.Sex.choices)
+    age_group = django_filters.ChoiceFilter(
+        label="Age group", choices=[(name, label) for name, (label, _, _) in AGE_GROUPS.items()]
+    )
     age = django_filters.RangeFilter(label="Patient age (years)")
 
     year = django_filters.RangeFilter(label="Publication year", field_name="pub_year")
     journal = django_filters.CharFilter(label="Journal", method="filter_journal")
+    journal_id = django_filters.NumberFilter(label="Journal (exact)", field_name="journal_id", min_value=1)
     keyword = django_filters.CharFilter(label="Keyword", method="filter_keyword")
     publication_type = django_filters.ModelChoiceFilter(
         label="Publication type", queryset=PublicationType.objects.all(), method="filter_publication_type"
     )
+    full_text = django_filters.BooleanFilter(label="Free full text in PMC", method="filter_full_text")
+    coi = django_filters.BooleanFilter(label="Has a conflict-of-interest statement", method="filter_coi")
+    cites = django_filters.NumberFilter(label="Cites report", method="filter_cites", min_value=1)
+    cited_by = django_filters.NumberFilter(label="Cited by report", method="filter_cited_by", min_value=1)
     sort = django_filters.ChoiceFilter(
         label="Sort by",
-        choices=[("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "Title")],
-        method="filter_sort",
-        empty_label=None,
+        choices=[
+            ("relevance", "Relevance"),
+            ("newest", "Newest first"),
+            ("oldest", "Oldest first"),
+            ("title", "Title"),
+        ],
+        method="ignore",  # applied last, in filter_queryset
+        empty_label="Relevance when searching, else newest",
     )
 
     class Meta:
@@ -80,18 +124,37 @@ class CaseReportFilter(django_filters.FilterSet):
         for name, value in data.items():
             if name not in PATIENT_FILTERS:
                 queryset = self.filters[name].filter(queryset, value)
+        criteria = self.patient_criteria()
+        if criteria:
+            patients = Patient.objects.matching(**criteria).filter(report=OuterRef("pk"))
+            queryset = queryset.filter(Exists(patients))
+        text = (data.get("q") or "").strip()
+        sort = data.get("sort") or ("relevance" if text else "newest")
+        if sort == "relevance":
+            return order_by_relevance(queryset, text)
+        return queryset.order_by(*SORTS[sort])
+
+    def patient_criteria(self) -> dict:
+        """The patient-level filters that are set, as Patient.objects.matching() takes them."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        data = self.form.cleaned_data
         age = data.get("age")
         criteria = {
             "condition": data.get("condition") or "",
+            "condition_id": int(data["condition_id"]) if data.get("condition_id") else None,
+            "certainty": data.get("certainty") or "",
             "intervention": data.get("intervention") or "",
+            "intervention_id": int(data["intervention_id"]) if data.get("intervention_id") else None,
             "outcome": data.get("outcome") or "",
             "sex": data.get("sex") or "",
             "age_min": age.start if age else None,
             "age_max": age.stop if age else None,
+            "age_group": data.get("age_group") or "",
         }
-        if any(value not in ("", None) for value in criteria.values()):
-            patients = Patient.objects.matching(**criteria).filter(report=OuterRef("pk"))
-            queryset = queryset.filter(Exists(patients))
+        return {name: value for name, value in criteria.items() if value not in ("", None)}
+
+    def ignore(self, queryset, name, value):
         return queryset
 
     def filter_text(self, queryset, name, value):
@@ -110,5 +173,14 @@ class CaseReportFilter(django_filters.FilterSet):
             Exists(ReportPublicationType.objects.filter(report=OuterRef("pk"), publication_type=value))
         )
 
-    def filter_sort(self, queryset, name, value):
-        return queryset.order_by(*SORTS.get(value or "newest"))
+    def filter_full_text(self, queryset, name, value):
+        return queryset.exclude(pmcid="") if value else queryset.filter(pmcid="")
+
+    def filter_coi(self, queryset, name, value):
+        return queryset.exclude(coi_statement="") if value else queryset.filter(coi_statement="")
+
+    def filter_cites(self, queryset, name, value):
+        return queryset.filter(Exists(Citation.objects.filter(report=OuterRef("pk"), cited_report_id=value)))
+
+    def filter_cited_by(self, queryset, name, value):
+        return queryset.filter(Exists(Citation.objects.filter(report_id=value, cited_report=OuterRef("pk"))))

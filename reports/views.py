@@ -7,6 +7,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from reports import facets, search
 from reports.exporters import iter_csv, iter_json
 from reports.filters import CaseReportFilter
 from reports.models import CaseReport
@@ -23,6 +24,20 @@ class CaseReportListView(FilterView):
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        valid = not self.filterset.is_bound or self.filterset.is_valid()
+        text = self.filterset.form.cleaned_data.get("q", "") if self.filterset.is_bound and valid else ""
+        passages = search.snippets([report.pk for report in context["object_list"]], text) if text else {}
+        for report in context["object_list"]:
+            report.snippet = passages.get(report.pk, "")
+        context["facets"] = (
+            facets.compute(self.filterset.qs, criteria=self.filterset.patient_criteria(), current=self.request.GET)
+            if valid
+            else []
+        )
+        return context
 
     def render_to_response(self, context, **response_kwargs):
         if self.filterset.is_bound and not self.filterset.is_valid():

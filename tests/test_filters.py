@@ -3,7 +3,7 @@
 import pytest
 
 from reports.filters import CaseReportFilter
-from reports.models import CaseReport, Intervention, PublicationType
+from reports.models import CaseReport, Citation, Condition, Intervention, Journal, PublicationType
 from tests.factories import make_patient, make_report
 
 pytestmark = pytest.mark.django_db
@@ -166,4 +166,101 @@ def test_filters_combine_report_and_patient_conditions():
     ],
 )
 def test_bad_filter_values_are_explained(params, field, message):
+    assert message in " ".join(errors(params)[field])
+
+
+def test_search_finds_words_anywhere_in_the_report():
+    make_patient(make_report(title="Plain title", abstract=""), conditions={"Sarcoidosis": "confirmed"})
+    make_report(title="Other", abstract="")
+    assert titles({"q": "sarcoidosis"}) == ["Plain title"]
+
+
+def test_certainty_belongs_to_the_same_diagnosis_as_the_condition():
+    make_patient(make_report(title="Suspected lupus"), conditions={"Lupus": "suspected", "Gout": "confirmed"})
+    make_patient(make_report(title="Confirmed lupus"), conditions={"Lupus": "confirmed"})
+    assert titles({"condition": "lupus", "certainty": "suspected"}) == ["Suspected lupus"]
+    assert titles({"certainty": "confirmed"}) == ["Confirmed lupus", "Suspected lupus"]
+
+
+@pytest.mark.parametrize(
+    ("group", "expected"),
+    [
+        ("newborn", ["10 days"]),
+        ("infant", ["6 months"]),
+        ("child", ["7 years"]),
+        ("adolescent", ["15 years"]),
+        ("adult", ["30 years"]),
+        ("middle_aged", ["50 years"]),
+        ("aged", ["70 years", "85 years"]),
+        ("aged_80", ["85 years"]),
+    ],
+)
+def test_age_groups_as_pubmed_names_them(group, expected):
+    for value, unit in [
+        (10, "days"),
+        (6, "months"),
+        (7, "years"),
+        (15, "years"),
+        (30, "years"),
+        (50, "years"),
+        (70, "years"),
+        (85, "years"),
+    ]:
+        make_patient(make_report(title=f"{value} {unit}"), age=(value, unit))
+    assert titles({"age_group": group}) == expected
+
+
+def test_exact_term_filters_do_not_match_longer_names():
+    make_patient(make_report(title="Lupus"), conditions={"Lupus": "confirmed"}, treatments=[("LDN", [])])
+    make_patient(make_report(title="Lupus nephritis"), conditions={"Lupus nephritis": "confirmed"})
+    lupus = Condition.objects.get(name="Lupus")
+    assert titles({"condition": "lupus"}) == ["Lupus", "Lupus nephritis"]
+    assert titles({"condition_id": str(lupus.pk)}) == ["Lupus"]
+    assert titles({"intervention_id": str(Intervention.objects.get(name="LDN").pk)}) == ["Lupus"]
+
+
+def test_journal_by_id():
+    make_report(title="In Cureus", journal="Cureus")
+    make_report(title="In BMJ", journal="BMJ")
+    assert titles({"journal_id": str(Journal.objects.get(title="BMJ").pk)}) == ["In BMJ"]
+
+
+def test_free_full_text_and_conflict_of_interest():
+    make_report(title="In PMC", pmcid="PMC1", coi_statement="None declared.")
+    make_report(title="Not in PMC")
+    assert titles({"full_text": "true"}) == ["In PMC"]
+    assert titles({"full_text": "false"}) == ["Not in PMC"]
+    assert titles({"coi": "true"}) == ["In PMC"]
+
+
+def test_cites_and_cited_by():
+    cited = make_report(title="Cited")
+    citing = make_report(title="Citing")
+    make_report(title="Unrelated")
+    Citation.objects.create(report=citing, position=1, raw_text="Cited.", cited_report=cited)
+    assert titles({"cites": str(cited.pk)}) == ["Citing"]
+    assert titles({"cited_by": str(citing.pk)}) == ["Cited"]
+
+
+def test_relevance_is_the_order_when_searching():
+    make_report(title="Mentions gout once", abstract="", pub_year=2024)
+    make_report(title="Gout", abstract="Gout gout gout.", pub_year=2001)
+    filterset = CaseReportFilter({"q": "gout"}, queryset=CaseReport.objects.all())
+    assert [r.title for r in filterset.qs] == ["Gout", "Mentions gout once"]
+    newest = CaseReportFilter({"q": "gout", "sort": "newest"}, queryset=CaseReport.objects.all())
+    assert [r.title for r in newest.qs] == ["Mentions gout once", "Gout"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"q": "the of"}, "q", "There is nothing to search for"),
+        ({"sort": "relevance"}, "sort", "Sorting by relevance needs words to search for."),
+        ({"age_group": "toddler"}, "age_group", "Select a valid choice."),
+        ({"certainty": "maybe"}, "certainty", "Select a valid choice."),
+        ({"cites": "-4"}, "cites", "Ensure this value is greater than or equal to 1."),
+        ({"condition_id": "x"}, "condition_id", "Enter a number."),
+    ],
+)
+def test_bad_values_of_the_new_filters_are_explained(params, field, message):
     assert message in " ".join(errors(params)[field])

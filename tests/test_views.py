@@ -140,11 +140,12 @@ def add_curated_reports(count: int):
 
 def test_the_list_page_costs_the_same_number_of_queries_for_2_or_40_reports(client):
     # 1 count, 2 the page of reports with their journals, 3 authors, 4 publication types, 5 patients,
-    # 6 diagnoses with conditions, 7 treatments with interventions, 8 outcomes, 9 the publication-type choices.
+    # 6 diagnoses with conditions, 7 treatments with interventions, 8 outcomes, 9 the publication-type choices,
+    # 10-17 the facets: conditions, interventions, outcomes, sexes, age groups, years, journals, publication types.
     add_curated_reports(2)
-    assert list_queries(client) == 9
+    assert list_queries(client) == 17
     add_curated_reports(38)
-    assert list_queries(client) == 9
+    assert list_queries(client) == 17
 
 
 def test_the_detail_page_shows_the_structured_case(client, seed_report):
@@ -242,3 +243,25 @@ def test_a_download_costs_the_same_number_of_queries_for_2_or_40_reports(client)
     few = export_queries(client)
     add_curated_reports(38)
     assert export_queries(client) == few
+
+
+def test_a_search_shows_highlighted_passages_and_facets(client, seed_report):
+    response = client.get(f"{LIST}?q=rheumatoid")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "a positive <mark>rheumatoid</mark> factor" in html
+    assert '<h2 id="facets-heading">Narrow by</h2>' in html
+    assert 'Sjogren&#x27;s syndrome</a> <span class="facet-count">1</span>' in html
+
+
+def test_a_search_with_nothing_to_look_for_is_a_400_that_says_so(client, seed_report):
+    response = client.get(f"{LIST}?q=%22%22+the")
+    assert response.status_code == 400
+    assert "There is nothing to search for in that" in text(response)
+
+
+@pytest.mark.parametrize(
+    "query", ["q=%00", "q=%01%02", 'q="', "q=-", "q=" + "x" * 3000, "q=a%20or%20or%20b", "q=%E2%80%AE"]
+)
+def test_any_search_text_gives_a_page_not_a_server_error(client, seed_report, query):
+    assert client.get(f"{LIST}?{query}").status_code in (200, 400)

@@ -16,9 +16,20 @@ from reports.models.bibliography import (
     ReportSubstance,
     Substance,
 )
-from reports.models.clinical import Condition, Diagnosis, Finding, Intervention, Outcome, Patient, Treatment
+from reports.models.clinical import (
+    AGE_GROUPS,
+    Condition,
+    Diagnosis,
+    Finding,
+    Intervention,
+    Outcome,
+    Patient,
+    Treatment,
+    age_group_q,
+)
 
 __all__ = [
+    "AGE_GROUPS",
     "EARLIEST_YEAR",
     "LATEST_YEAR",
     "Author",
@@ -40,4 +51,5 @@ __all__ = [
     "ReportSubstance",
     "Substance",
     "Treatment",
+    "age_group_q",
 ]

@@ -81,21 +81,47 @@ AGE_IN_YEARS = models.Case(
 )
 
 
+# PubMed's age groups (MeSH): name -> (label, from years, below years); "aged" includes "80 and over".
+AGE_GROUPS = {
+    "newborn": ("Newborn (birth to 1 month)", 0, 1 / 12),
+    "infant": ("Infant (1 to 23 months)", 1 / 12, 2),
+    "child": ("Child (2 to 12 years)", 2, 13),
+    "adolescent": ("Adolescent (13 to 18 years)", 13, 19),
+    "adult": ("Adult (19 to 44 years)", 19, 45),
+    "middle_aged": ("Middle aged (45 to 64 years)", 45, 65),
+    "aged": ("Aged (65 and over)", 65, None),
+    "aged_80": ("80 and over", 80, None),
+}
+
+
+def age_group_q(name: str, field: str = "age_years") -> Q:
+    _, low, high = AGE_GROUPS[name]
+    condition = Q(**{f"{field}__gte": low})
+    if high is not None:
+        condition &= Q(**{f"{field}__lt": high})
+    return condition
+
+
 class PatientQuerySet(models.QuerySet):
     def matching(
         self,
         *,
         condition: str = "",
+        condition_id: int | None = None,
+        certainty: str = "",
         intervention: str = "",
+        intervention_id: int | None = None,
         outcome: str = "",
         sex: str = "",
         age_min: Decimal | None = None,
         age_max: Decimal | None = None,
+        age_group: str = "",
     ) -> "PatientQuerySet":
         """Patients for whom every given criterion holds at once.
 
-        The intervention and the outcome must belong to the same treatment: "given LDN, improved" does not match a
-        patient who improved on something else.
+        The certainty belongs to the diagnosis of the condition ("suspected Sjogren's"), and the intervention and
+        the outcome to the same treatment: "given LDN, improved" does not match a patient who improved on
+        something else.
         """
         patients = self
         if sex:
@@ -104,25 +130,37 @@ class PatientQuerySet(models.QuerySet):
             patients = patients.filter(age_years__gte=age_min)
         if age_max is not None:
             patients = patients.filter(age_years__lte=age_max)
-        if condition:
-            patients = patients.filter(
-                Exists(
-                    Diagnosis.objects.filter(
-                        patient=OuterRef("pk"),
-                        condition__in=Condition.objects.filter(Condition.named(condition)),
-                    )
-                )
+        if age_group:
+            patients = patients.filter(age_group_q(age_group))
+        if condition or condition_id or certainty:
+            diagnoses = Diagnosis.objects.filter(patient=OuterRef("pk"))
+            if condition:
+                diagnoses = diagnoses.filter(condition__in=Condition.objects.filter(Condition.named(condition)))
+            if condition_id:
+                diagnoses = diagnoses.filter(condition_id=condition_id)
+            if certainty:
+                diagnoses = diagnoses.filter(certainty=certainty)
+            patients = patients.filter(Exists(diagnoses))
+        if intervention or intervention_id or outcome:
+            treatments = filter_treatments(
+                Treatment.objects.filter(patient=OuterRef("pk")),
+                intervention=intervention,
+                intervention_id=intervention_id,
+                outcome=outcome,
             )
-        if intervention or outcome:
-            treatments = Treatment.objects.filter(patient=OuterRef("pk"))
-            if intervention:
-                treatments = treatments.filter(
-                    intervention__in=Intervention.objects.filter(Intervention.named(intervention))
-                )
-            if outcome:
-                treatments = treatments.filter(Exists(Outcome.objects.filter(treatment=OuterRef("pk"), result=outcome)))
             patients = patients.filter(Exists(treatments))
         return patients
+
+
+def filter_treatments(treatments, *, intervention: str = "", intervention_id: int | None = None, outcome: str = ""):
+    """Those of `treatments` that are of this intervention and had this outcome."""
+    if intervention:
+        treatments = treatments.filter(intervention__in=Intervention.objects.filter(Intervention.named(intervention)))
+    if intervention_id:
+        treatments = treatments.filter(intervention_id=intervention_id)
+    if outcome:
+        treatments = treatments.filter(Exists(Outcome.objects.filter(treatment=OuterRef("pk"), result=outcome)))
+    return treatments
 
 
 class Patient(models.Model):
