@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint seed bench-import clean
+.PHONY: run test setup browser lint seed screenshots bench-import bench-pages clean
 
 run: setup
 	$(PY) manage.py migrate --no-input
@@ -15,7 +15,7 @@ run: setup
 	$(PY) manage.py ensure_admin
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: setup
+test: setup browser
 	$(VENV)/bin/pytest
 
 lint: setup
@@ -27,12 +27,30 @@ lint: setup
 seed: setup
 	$(PY) manage.py build_seed_fixture
 
+# Screenshots of the main pages for the README, from the seed and made-up example reports (needs /usr/bin/chromium).
+screenshots: setup
+	CASEBASE_SCREENSHOTS=docs/screenshots CASEBASE_REQUIRE_BROWSER=1 $(VENV)/bin/pytest tests/browser/test_screenshots.py
+
 # Import the two real PubMed baseline files (50,788 records) into new SQLite and PostgreSQL databases.
 BASELINE := var/baseline
 bench-import: setup
 	../shared/data/get-pubmed-baseline $(BASELINE)
 	$(PY) bench/import_baseline.py --database sqlite --files $(BASELINE)
 	$(PY) bench/import_baseline.py --database postgres --files $(BASELINE)
+
+# Time the public pages on the baseline data, on SQLite and PostgreSQL.
+bench-pages: setup
+	../shared/data/get-pubmed-baseline $(BASELINE)
+	$(PY) bench/pages.py --database sqlite --files $(BASELINE)
+	$(PY) bench/pages.py --database postgres --files $(BASELINE)
+
+# The browser tests drive Debian's Chromium (/usr/bin/chromium): installed here when missing and we are root, as on
+# CI; otherwise they are skipped with a message, unless CASEBASE_REQUIRE_BROWSER is set.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Chromium is not installed (apt-get install chromium): the browser tests will be skipped."; fi; }
 
 setup: $(VENV)/.installed .env
 

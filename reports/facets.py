@@ -13,6 +13,7 @@ from django.http import QueryDict
 
 from reports.models import (
     AGE_GROUPS,
+    CaseReport,
     Condition,
     Diagnosis,
     Intervention,
@@ -45,6 +46,37 @@ class Facet:
     values: list[FacetValue]
 
 
+@dataclass(frozen=True)
+class Narrowing:
+    """An exact filter in force, named for people: "Condition: Lupus", with the link that removes it."""
+
+    title: str
+    name: str
+    remove_url: str
+
+
+def narrowings(current: QueryDict) -> list[Narrowing]:
+    """The exact filters (set by facet links and evidence pages) in the query string; a query each that is set."""
+    lookups = [
+        ("condition_id", "Condition", Condition.objects.all(), str),
+        ("intervention_id", "Intervention", Intervention.objects.all(), str),
+        ("journal_id", "Journal", Journal.objects.all(), str),
+        ("cites", "Citing", CaseReport.objects.all(), lambda report: report.title),
+        ("cited_by", "Cited by", CaseReport.objects.all(), lambda report: report.title),
+    ]
+    found = []
+    for param, title, queryset, name in lookups:
+        raw = current.get(param, "")
+        if not raw.isdigit():
+            continue
+        obj = queryset.filter(pk=int(raw)).first()
+        query = current.copy()
+        query.pop(param)
+        query.pop("page", None)
+        found.append(Narrowing(title, name(obj) if obj else f"#{raw} (not found)", "?" + query.urlencode()))
+    return found
+
+
 def compute(reports: QuerySet, *, criteria: dict, current: QueryDict) -> list[Facet]:
     """The facets of `reports` (already filtered). `criteria` are the patient filters that are set, as
     Patient.objects.matching takes them; `current` is the query string the facet links change."""
@@ -62,8 +94,7 @@ def compute(reports: QuerySet, *, criteria: dict, current: QueryDict) -> list[Fa
 
     # Conditions: the matching patients' diagnoses (with the certainty filter, when set, on the same diagnosis).
     diagnoses = Diagnosis.objects.filter(patient__in=patient_ids)
-    if criteria.get("certainty"):
-        diagnoses = diagnoses.filter(certainty=criteria["certainty"])
+    diagnoses = diagnoses.filter(certainty=criteria["certainty"]) if criteria.get("certainty") else diagnoses.held()
     conditions = (
         Condition.objects.filter(diagnoses__in=diagnoses)
         .annotate(n=Count("diagnoses__patient__report", distinct=True))

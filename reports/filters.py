@@ -41,8 +41,22 @@ SORTS = {
 }
 
 
+FORM_ID = "search-form"
+# Set by the facet links and the evidence pages, shown as "Narrowed to ..." above the results, kept by the form.
+EXACT_FILTERS = ("condition_id", "intervention_id", "journal_id", "cites", "cited_by")
+
+
 class CaseReportFilterForm(forms.Form):
     """Checks that make the filters mean something before any query runs."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The filters sit apart from the search box on the page (after the results on a phone) but belong to
+        # the same form.
+        for name, field in self.fields.items():
+            if name in EXACT_FILTERS:
+                field.widget = forms.HiddenInput()
+            field.widget.attrs["form"] = FORM_ID
 
     def clean_q(self):
         text = self.cleaned_data.get("q") or ""

@@ -9,4 +9,7 @@ urlpatterns = [
     path("reports/<int:pk>/", views.CaseReportDetailView.as_view(), name="detail"),
     path("export.json", views.CaseReportExportView.as_view(export_format="json"), name="export_json"),
     path("export.csv", views.CaseReportExportView.as_view(export_format="csv"), name="export_csv"),
+    path("interventions/<int:pk>/", views.InterventionEvidenceView.as_view(), name="intervention"),
+    path("conditions/<int:pk>/", views.ConditionEvidenceView.as_view(), name="condition"),
+    path("patients/", views.PatientListView.as_view(), name="patients"),
 ]

@@ -7,10 +7,11 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from reports import facets, search
+from reports import evidence, facets, search
 from reports.exporters import iter_csv, iter_json
 from reports.filters import CaseReportFilter
-from reports.models import CaseReport
+from reports.models import CaseReport, Condition, Intervention, Patient
+from reports.patient_filters import PatientFilter
 
 
 class CaseReportListView(FilterView):
@@ -37,6 +38,7 @@ class CaseReportListView(FilterView):
             if valid
             else []
         )
+        context["narrowings"] = facets.narrowings(self.request.GET) if valid else []
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -49,6 +51,11 @@ class CaseReportDetailView(DetailView):
     queryset = CaseReport.objects.for_detail()
     template_name = "reports/casereport_detail.html"
     context_object_name = "report"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["related_reports"] = evidence.related_reports(report=self.object)
+        return context
 
 
 class CaseReportExportView(FilterView):
@@ -70,3 +77,49 @@ class CaseReportExportView(FilterView):
         today = datetime.date.today().isoformat()
         response["Content-Disposition"] = f'attachment; filename="casebase-{today}.{self.export_format}"'
         return response
+
+
+class InterventionEvidenceView(DetailView):
+    """An intervention's evidence summary: its patients by condition and outcome."""
+
+    queryset = Intervention.objects.all()  # the table's counts are two aggregate queries (reports/evidence.py)
+    template_name = "reports/intervention_detail.html"
+    context_object_name = "intervention"
+
+    def get_context_data(self, **kwargs):
+        table = evidence.for_intervention(intervention=self.object)
+        return super().get_context_data(table=table, chart=evidence.chart(table=table), **kwargs)
+
+
+class ConditionEvidenceView(DetailView):
+    """A condition's evidence summary: its patients by intervention and outcome."""
+
+    queryset = Condition.objects.all()  # the table's counts are two aggregate queries (reports/evidence.py)
+    template_name = "reports/condition_detail.html"
+    context_object_name = "condition"
+
+    def get_context_data(self, **kwargs):
+        table = evidence.for_condition(condition=self.object)
+        return super().get_context_data(table=table, chart=evidence.chart(table=table), **kwargs)
+
+
+class PatientListView(FilterView):
+    """The patients behind a cell of an evidence table, newest report first."""
+
+    queryset = Patient.objects.for_list().order_by("-report__pub_sort", "-report_id", "position")
+    filterset_class = PatientFilter
+    paginate_by = settings.REPORTS_PER_PAGE
+    template_name = "reports/patient_list.html"
+    paginate_queryset = CaseReportListView.paginate_queryset  # a page past the end shows the last page
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        criteria = self.filterset.criteria()
+        context["selection"] = evidence.describe(**criteria)
+        context["condition"], context["intervention"] = criteria.get("condition"), criteria.get("intervention")
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)

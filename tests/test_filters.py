@@ -264,3 +264,10 @@ def test_relevance_is_the_order_when_searching():
 )
 def test_bad_values_of_the_new_filters_are_explained(params, field, message):
     assert message in " ".join(errors(params)[field])
+
+
+def test_a_ruled_out_diagnosis_only_matches_when_asked_for():
+    make_patient(make_report(title="Lupus ruled out"), conditions={"Lupus": "ruled_out"})
+    make_patient(make_report(title="Lupus suspected"), conditions={"Lupus": "suspected"})
+    assert titles({"condition": "lupus"}) == ["Lupus suspected"]
+    assert titles({"condition": "lupus", "certainty": "ruled_out"}) == ["Lupus ruled out"]

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reports.models import Citation, PublicationType
+from reports.models import Citation, Condition, PublicationType
 from tests.factories import make_patient, make_report
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,7 @@ def test_bad_filter_input_is_a_400_page_that_says_what_is_wrong(client, seed_rep
 
 def test_every_form_control_has_a_label(client, seed_report):
     html = client.get(LIST).content.decode()
-    ids = re.findall(r'<(?:input|select)[^>]*\sid="([^"]+)"', html)
+    ids = re.findall(r'<(?:input|select)(?![^>]*type="hidden")[^>]*\sid="([^"]+)"', html)
     assert len(ids) >= 12
     for control_id in ids:
         assert f'for="{control_id}"' in html, control_id
@@ -190,8 +190,9 @@ def test_the_detail_page_costs_a_fixed_number_of_queries(client, seed_report, dj
         citation.save()
     # 1 the report with its journal, 2 authors, 3 publication types, 4 patients, 5 diagnoses with conditions,
     # 6 treatments with interventions, 7 outcomes, 8 keywords, 9 MeSH headings, 10 substances, 11 findings,
-    # 12 citations with the cited reports, 13 the reports citing this one.
-    with django_assert_num_queries(13):
+    # 12 citations with the cited reports, 13 the reports citing this one, 14 other reports with the same condition
+    # and intervention, with their journals.
+    with django_assert_num_queries(14):
         assert client.get(seed_report.get_absolute_url()).status_code == 200
 
 
@@ -265,3 +266,12 @@ def test_a_search_with_nothing_to_look_for_is_a_400_that_says_so(client, seed_re
 )
 def test_any_search_text_gives_a_page_not_a_server_error(client, seed_report, query):
     assert client.get(f"{LIST}?{query}").status_code in (200, 400)
+
+
+def test_an_exact_filter_is_named_above_the_results_with_a_way_to_remove_it(client, seed_report):
+    condition = Condition.objects.get()
+    response = client.get(f"{LIST}?sex=female&condition_id={condition.pk}&page=1")
+    page = text(response)
+    assert "Condition: Sjogren's syndrome remove" in page
+    assert '<a href="?sex=female" aria-label="Remove condition Sjogren&#x27;s syndrome">remove</a>' in response.content.decode()
+    assert f'<input type="hidden" name="condition_id" value="{condition.pk}"' in response.content.decode()

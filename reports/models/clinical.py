@@ -1,7 +1,6 @@
 """The clinical side of a case report: patients, what they had, what they were given and how they did."""
 
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -37,7 +36,7 @@ class Condition(ClinicalTerm):
         pass
 
     def get_absolute_url(self):
-        return reverse("reports:list") + "?" + urlencode({"condition": self.name})
+        return reverse("reports:condition", kwargs={"pk": self.pk})
 
 
 class Intervention(ClinicalTerm):
@@ -61,7 +60,7 @@ class Intervention(ClinicalTerm):
         ]
 
     def get_absolute_url(self):
-        return reverse("reports:list") + "?" + urlencode({"intervention": self.name})
+        return reverse("reports:intervention", kwargs={"pk": self.pk})
 
 
 def both_or_neither(value: str, unit: str) -> Q:
@@ -103,6 +102,15 @@ def age_group_q(name: str, field: str = "age_years") -> Q:
 
 
 class PatientQuerySet(models.QuerySet):
+    def for_list(self):
+        """What a row of the patients list shows: the report with its journal, the conditions, and the
+        treatments with their interventions and outcomes."""
+        return self.select_related("report__journal").prefetch_related(
+            models.Prefetch("diagnoses", queryset=Diagnosis.objects.select_related("condition")),
+            models.Prefetch("treatments", queryset=Treatment.objects.select_related("intervention")),
+            "treatments__outcomes",
+        )
+
     def matching(
         self,
         *,
@@ -133,7 +141,10 @@ class PatientQuerySet(models.QuerySet):
         if age_group:
             patients = patients.filter(age_group_q(age_group))
         if condition or condition_id or certainty:
+            # Without a certainty, "has the condition" leaves out diagnoses that were ruled out.
             diagnoses = Diagnosis.objects.filter(patient=OuterRef("pk"))
+            if not certainty:
+                diagnoses = diagnoses.held()
             if condition:
                 diagnoses = diagnoses.filter(condition__in=Condition.objects.filter(Condition.named(condition)))
             if condition_id:
@@ -260,6 +271,13 @@ class Patient(models.Model):
         return ", ".join(parts)
 
 
+class DiagnosisQuerySet(models.QuerySet):
+    def held(self) -> "DiagnosisQuerySet":
+        """The conditions patients have: suspected, probable or confirmed. A diagnosis ruled out says the patient
+        did not have the condition, so it never counts as having it (filters, facets, evidence)."""
+        return self.exclude(certainty=Diagnosis.Certainty.RULED_OUT)
+
+
 class Diagnosis(models.Model):
     """A condition a patient has (or is suspected to have, or was ruled out for)."""
 
@@ -274,6 +292,8 @@ class Diagnosis(models.Model):
     condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="diagnoses")
     certainty = models.CharField(max_length=10, choices=Certainty.choices, default=Certainty.CONFIRMED)
     notes = models.TextField(blank=True)
+
+    objects = DiagnosisQuerySet.as_manager()
 
     class Meta:
         ordering = ["patient", "id"]
