@@ -273,5 +273,8 @@ def test_an_exact_filter_is_named_above_the_results_with_a_way_to_remove_it(clie
     response = client.get(f"{LIST}?sex=female&condition_id={condition.pk}&page=1")
     page = text(response)
     assert "Condition: Sjogren's syndrome remove" in page
-    assert '<a href="?sex=female" aria-label="Remove condition Sjogren&#x27;s syndrome">remove</a>' in response.content.decode()
+    assert (
+        '<a href="?sex=female" aria-label="Remove condition Sjogren&#x27;s syndrome">remove</a>'
+        in response.content.decode()
+    )
     assert f'<input type="hidden" name="condition_id" value="{condition.pk}"' in response.content.decode()
