@@ -15,6 +15,8 @@ migration rebuilds the table, and install() puts them back. reports/search.py is
 tables.
 """
 
+import contextlib
+
 # Where each table's rows lead to the reports whose documents they are part of. "{rows}" is the set of changed
 # rows: a transition table on PostgreSQL, NEW or OLD on SQLite.
 SOURCES = {
@@ -97,7 +99,10 @@ def _postgresql_install() -> list[str]:
         "CREATE TABLE IF NOT EXISTS reports_searchindex (report_id bigint PRIMARY KEY, document tsvector NOT NULL)",
         "CREATE INDEX IF NOT EXISTS reports_searchindex_document ON reports_searchindex USING gin (document)",
         f"""
-        CREATE OR REPLACE FUNCTION casebase_search_refresh(ids bigint[]) RETURNS void LANGUAGE sql AS $$
+        -- Index lookups always: inside a long import transaction the planner's statistics still describe the
+        -- tables as they were before it, and a plan made for empty tables turns quadratic as they fill.
+        CREATE OR REPLACE FUNCTION casebase_search_refresh(ids bigint[]) RETURNS void LANGUAGE sql
+        SET enable_seqscan = off AS $$
           DELETE FROM reports_searchindex s WHERE s.report_id = ANY(ids)
             AND NOT EXISTS (SELECT 1 FROM reports_casereport r WHERE r.id = s.report_id);
           INSERT INTO reports_searchindex (report_id, document)
@@ -133,10 +138,18 @@ def _postgresql_install() -> list[str]:
             else:
                 referencing = "OLD TABLE AS old_rows NEW TABLE AS new_rows"
                 ids = f"{select.format(rows='new_rows')} UNION {select.format(rows='old_rows')}"
+            # A bulk writer that refreshes the documents itself turns the row triggers off for its transaction
+            # (see deferred()); renames always refresh.
+            skip = (
+                ""
+                if table in RENAMES
+                else f"IF current_setting('{DEFERRED_SETTING}', true) = 'on' THEN RETURN NULL; END IF;"
+            )
             statements += [
                 f"""
-                CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+                CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SET enable_seqscan = off AS $$
                 BEGIN
+                  {skip}
                   PERFORM casebase_search_refresh(ARRAY({ids}));
                   RETURN NULL;
                 END $$
@@ -178,7 +191,11 @@ def _sqlite_install() -> list[str]:
     )
     statements = [
         "CREATE VIRTUAL TABLE IF NOT EXISTS reports_search USING fts5("
-        "title, clinical, terms, people, abstract, tokenize = 'porter unicode61 remove_diacritics 2')"
+        "title, clinical, terms, people, abstract, tokenize = 'porter unicode61 remove_diacritics 2')",
+        # One row: 1 while a bulk writer refreshes the documents itself (see deferred()).
+        "CREATE TABLE IF NOT EXISTS reports_search_control (deferred integer NOT NULL)",
+        "INSERT INTO reports_search_control (deferred) "
+        "SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM reports_search_control)",
     ]
     row_sources = {table: row for table, (_, row) in SOURCES.items()}
     triggers = [(table, kind, row) for table, row in row_sources.items() for kind in ("INSERT", "UPDATE", "DELETE")]
@@ -195,8 +212,10 @@ def _sqlite_install() -> list[str]:
             ids = f"SELECT {source.format(row='OLD')}"
         else:
             ids = f"SELECT {source.format(row='NEW')} UNION SELECT {source.format(row='OLD')}"
+        when = "" if table in RENAMES else "WHEN (SELECT deferred FROM reports_search_control) = 0 "
+        statements.append(f"DROP TRIGGER IF EXISTS {name}")  # so that a changed definition takes effect
         statements.append(
-            f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {kind} ON {table} BEGIN "
+            f"CREATE TRIGGER {name} AFTER {kind} ON {table} {when}BEGIN "
             f"DELETE FROM reports_search WHERE rowid IN ({ids}); "
             f"INSERT INTO reports_search (rowid, title, clinical, terms, people, abstract) {document.format(ids=ids)}; "
             "END"
@@ -210,7 +229,60 @@ def _sqlite_uninstall() -> list[str]:
         for table in SOURCES
         for kind in ("insert", "update", "delete")
     ] + [f"casebase_search_{table.removeprefix('reports_')}_update" for table in RENAMES]
-    return [f"DROP TRIGGER IF EXISTS {name}" for name in names] + ["DROP TABLE IF EXISTS reports_search"]
+    return [f"DROP TRIGGER IF EXISTS {name}" for name in names] + [
+        "DROP TABLE IF EXISTS reports_search",
+        "DROP TABLE IF EXISTS reports_search_control",
+    ]
+
+
+DEFERRED_SETTING = "casebase.search_deferred"
+
+
+@contextlib.contextmanager
+def deferred(connection):
+    """Inside, writes to a report and its parts leave its document alone; the writer calls refresh() for the
+    reports it wrote before leaving. For bulk imports: a document is then written once per report instead of once
+    per inserted row. Must be used inside a transaction, so that nobody else ever sees the switch."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("search_index.deferred() needs a transaction")
+    vendor = _vendor(connection)
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute("SELECT set_config(%s, 'on', true)", [DEFERRED_SETTING])
+        else:
+            cursor.execute("UPDATE reports_search_control SET deferred = 1")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if vendor == "postgresql":
+                cursor.execute("SELECT set_config(%s, 'off', true)", [DEFERRED_SETTING])
+            else:
+                cursor.execute("UPDATE reports_search_control SET deferred = 0")
+
+
+def refresh(connection, report_ids) -> None:
+    """Write the documents of these reports again (and drop those of reports that are gone)."""
+    ids = sorted({int(pk) for pk in report_ids})
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        if _vendor(connection) == "postgresql":
+            cursor.execute("SELECT casebase_search_refresh(%s::bigint[])", [ids])
+            return
+        agg = "group_concat"
+        document = SQLITE_DOCUMENT.format(
+            clinical=CLINICAL.format(agg=agg), terms=TERMS.format(agg=agg), people=PEOPLE.format(agg=agg), ids="{ids}"
+        )
+        for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
+            chunk = ids[start : start + 500]
+            placeholders = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM reports_search WHERE rowid IN ({placeholders})", chunk)
+            cursor.execute(
+                "INSERT INTO reports_search (rowid, title, clinical, terms, people, abstract) "
+                + document.format(ids=placeholders),
+                chunk,
+            )
 
 
 def _rebuild_statements(vendor: str) -> list[str]:

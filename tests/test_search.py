@@ -232,3 +232,34 @@ def test_both_databases_find_the_same_reports_in_the_real_files(real_files):
         text: sorted(search_reports(CaseReport.objects.all(), text).values_list("pmid", flat=True)) for text in expected
     }
     assert found == expected
+
+
+@pytest.mark.django_db
+def test_imported_reports_are_searchable_when_the_import_ends():
+    result = import_file(file=PUBMED / "metapub" / "25364329.xml")
+    assert result.created == 1
+    assert titles("spondylectomy") == [
+        "L4 and L5 spondylectomy for en bloc resection of giant cell tumor and review of the literature."
+    ]
+
+
+@pytest.mark.django_db
+def test_patients_added_by_a_json_import_make_their_report_searchable_by_its_clinical_terms(tmp_path):
+    report = make_report(title="Not curated yet", doi="10.1/curate")
+    export = {
+        "format": "casebase",
+        "version": 1,
+        "reports": [
+            {
+                "title": "Not curated yet",
+                "doi": "10.1/curate",
+                "date": {"year": 2020},
+                "patients": [{"position": 1, "diagnoses": [{"condition": "Erdheim-Chester disease"}]}],
+            }
+        ],
+    }
+    path = tmp_path / "curated.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    result = import_file(file=path)
+    assert (result.updated, result.unchanged) == (1, 0)
+    assert titles("erdheim") == [report.title]

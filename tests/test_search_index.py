@@ -41,3 +41,23 @@ def test_install_puts_back_lost_triggers_and_missing_documents():
     make_report(title="Indexed after")
     assert search_index.index_size(connection) == (2, 2)
     assert report.pk
+
+
+def test_a_deferred_writer_refreshes_the_documents_itself():
+    from django.db import transaction
+
+    from reports.search import search_reports
+
+    with transaction.atomic(), search_index.deferred(connection):
+        report = make_report(title="Written while postponed")
+        assert not search_reports(CaseReport.objects.all(), "postponed").exists()
+        search_index.refresh(connection, [report.pk])
+        assert search_reports(CaseReport.objects.all(), "postponed").exists()
+    make_report(title="Refreshed straight away")
+    assert search_reports(CaseReport.objects.all(), "straight").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deferring_needs_a_transaction():
+    with pytest.raises(RuntimeError, match="needs a transaction"), search_index.deferred(connection):
+        pass

@@ -19,9 +19,10 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 
+from reports import search_index
 from reports.importers.checks import field_limits, record_problems
 from reports.importers.errors import RecordError
 from reports.importers.mapping import author_fields, case_report_fields, citation_fields, mesh_heading_fields
@@ -90,7 +91,7 @@ def import_records(
     result = ImportResult(source=source, format=source_format, dry_run=dry_run, skip_refused=skip_refused)
     started = time.perf_counter()
     try:
-        with transaction.atomic():
+        with transaction.atomic(), search_index.deferred(connection):
             writer = _Writer(result=result, source=source, source_format=source_format)
             for chunk in _chunks(records, chunk_size):
                 writer.write(chunk)
@@ -218,6 +219,8 @@ class _Writer:
                     self.result.unchanged += 1
         touched.extend(self._create(new))
         self._link_incoming(touched)
+        # The row triggers are off during an import (search_index.deferred): one refresh per batch instead.
+        search_index.refresh(connection, [report.pk for report in touched])
 
     # Validation ----------------------------------------------------------------------------------------------
 
@@ -507,7 +510,7 @@ class _Writer:
             report.save(update_fields=[*changed, "updated_at"])
         lists_changed = self._merge_lists(report, record)
         if record.patients:
-            self._merge_patients(report, record)
+            lists_changed |= self._merge_patients(report, record)
         if lists_changed and not changed:
             report.save(update_fields=["updated_at"])
         return report, bool(changed or lists_changed)
@@ -660,10 +663,11 @@ class _Writer:
             )
         return bool(changed)
 
-    def _merge_patients(self, report: CaseReport, record: ArticleRecord) -> None:
+    def _merge_patients(self, report: CaseReport, record: ArticleRecord) -> bool:
+        """Curated patients for a report that has none; True when they were written."""
         if not report.patients.exists():
             self._write_patients(report, record.patients)
-            return
+            return True
         from reports.exporters import patient_records
 
         if patient_records(report) != record.patients:
@@ -673,6 +677,7 @@ class _Writer:
                 f"the report's {report.patients.count()} curated patients were kept; the file's "
                 f"{len(record.patients)} were not imported",
             )
+        return False
 
     # Citations -----------------------------------------------------------------------------------------------
 
