@@ -62,7 +62,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection, reset_queries
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()  # so that the client records each response's context (the result counts)
 
     if args.database == "postgres":
         import psycopg

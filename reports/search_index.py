@@ -57,23 +57,29 @@ RENAMES = {
 }
 
 # The text of each weight, for the report aliased r; {agg} is string_agg (PostgreSQL) or group_concat (SQLite).
+# Each part is a scan of one table by its report (or patient) index, with the term's name looked up by primary
+# key per row: a shape no planner can turn into a scan of a whole vocabulary, whatever its statistics say (inside a
+# long import they describe the tables as they were before it).
 CLINICAL = (
-    "coalesce((SELECT {agg}(c.name || ' ' || c.synonyms, ' ') FROM reports_patient p "
-    "JOIN reports_diagnosis d ON d.patient_id = p.id JOIN reports_condition c ON c.id = d.condition_id "
-    "WHERE p.report_id = r.id), '') || ' ' || "
-    "coalesce((SELECT {agg}(i.name || ' ' || i.synonyms, ' ') FROM reports_patient p "
-    "JOIN reports_treatment t ON t.patient_id = p.id JOIN reports_intervention i ON i.id = t.intervention_id "
-    "WHERE p.report_id = r.id), '')"
+    "coalesce((SELECT {agg}(("
+    "SELECT {agg}((SELECT c.name || ' ' || c.synonyms FROM reports_condition c WHERE c.id = d.condition_id), ' ') "
+    "FROM reports_diagnosis d WHERE d.patient_id = p.id), ' ') "
+    "FROM reports_patient p WHERE p.report_id = r.id), '') || ' ' || "
+    "coalesce((SELECT {agg}(("
+    "SELECT {agg}((SELECT i.name || ' ' || i.synonyms FROM reports_intervention i "
+    "WHERE i.id = t.intervention_id), ' ') "
+    "FROM reports_treatment t WHERE t.patient_id = p.id), ' ') "
+    "FROM reports_patient p WHERE p.report_id = r.id), '')"
 )
 TERMS = (
-    "coalesce((SELECT {agg}(k.name, ' ') FROM reports_reportkeyword l JOIN reports_keyword k ON k.id = l.keyword_id "
-    "WHERE l.report_id = r.id), '') || ' ' || "
-    "coalesce((SELECT {agg}(m.name, ' ') FROM reports_meshheading l "
-    "JOIN reports_meshdescriptor m ON m.id = l.descriptor_id WHERE l.report_id = r.id), '') || ' ' || "
-    "coalesce((SELECT {agg}(s.name, ' ') FROM reports_reportsubstance l "
-    "JOIN reports_substance s ON s.id = l.substance_id WHERE l.report_id = r.id), '') || ' ' || "
-    "coalesce((SELECT {agg}(f.name || ' ' || f.value, ' ') FROM reports_patient p "
-    "JOIN reports_finding f ON f.patient_id = p.id WHERE p.report_id = r.id), '')"
+    "coalesce((SELECT {agg}((SELECT k.name FROM reports_keyword k WHERE k.id = l.keyword_id), ' ') "
+    "FROM reports_reportkeyword l WHERE l.report_id = r.id), '') || ' ' || "
+    "coalesce((SELECT {agg}((SELECT m.name FROM reports_meshdescriptor m WHERE m.id = l.descriptor_id), ' ') "
+    "FROM reports_meshheading l WHERE l.report_id = r.id), '') || ' ' || "
+    "coalesce((SELECT {agg}((SELECT s.name FROM reports_substance s WHERE s.id = l.substance_id), ' ') "
+    "FROM reports_reportsubstance l WHERE l.report_id = r.id), '') || ' ' || "
+    "coalesce((SELECT {agg}((SELECT {agg}(f.name || ' ' || f.value, ' ') FROM reports_finding f "
+    "WHERE f.patient_id = p.id), ' ') FROM reports_patient p WHERE p.report_id = r.id), '')"
 )
 PEOPLE = (
     "coalesce((SELECT {agg}(a.fore_name || ' ' || a.last_name || ' ' || a.collective_name, ' ') "
