@@ -1,0 +1,241 @@
+"""What a case report's patients had and were given, read from its MeSH indexing, keywords and abstract.
+
+NLM's indexers read the whole article, so its MeSH headings are the surest source: a heading with a qualifier that
+only diseases take ("Arthritis, Rheumatoid/drug therapy") names a condition, and a drug heading qualified
+"therapeutic use", "administration & dosage" or "adverse effects" names something a patient was given. The text
+adds what MeSH cannot say: a diagnosis that was only suspected or probable, and how the patient did on a drug, when
+one sentence says it plainly ("the rash resolved after withdrawal of ...", "... failed", "she died despite ...").
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from reports.suggestions.patients import sentences
+
+# Qualifiers MeSH allows only on diseases (category C) and mental disorders (F03).
+DISEASE_QUALIFIERS = {
+    "complications",
+    "diagnosis",
+    "diagnostic imaging",
+    "drug therapy",
+    "etiology",
+    "therapy",
+    "surgery",
+    "mortality",
+    "prevention & control",
+    "radiotherapy",
+    "congenital",
+    "chemically induced",
+    "epidemiology",
+    "pathology",
+    "physiopathology",
+    "rehabilitation",
+    "diet therapy",
+    "genetics",
+    "immunology",
+    "microbiology",
+    "virology",
+    "parasitology",
+    "blood",
+    "urine",
+    "psychology",
+    "nursing",
+}
+# Of those, the ones that also go on organs, cells or organisms: they name a disease only with a disease-like name.
+_SHARED_QUALIFIERS = {
+    "diagnostic imaging",
+    "pathology",
+    "physiopathology",
+    "surgery",
+    "genetics",
+    "immunology",
+    "microbiology",
+    "virology",
+    "parasitology",
+    "blood",
+    "urine",
+    "psychology",
+}
+GIVEN_QUALIFIERS = {"therapeutic use", "administration & dosage", "adverse effects"}
+# MeSH check tags and other headings that are never a patient's condition or treatment.
+_NOT_TERMS = {
+    "humans",
+    "animals",
+    "female",
+    "male",
+    "pregnancy",
+    "infant",
+    "infant, newborn",
+    "child",
+    "child, preschool",
+    "adolescent",
+    "young adult",
+    "adult",
+    "middle aged",
+    "aged",
+    "aged, 80 and over",
+    "case reports",
+}
+_DISEASE_NAME = re.compile(
+    r"(?:itis|osis|oma|omas|emia|aemia|pathy|pathies|plasia|trophy|ectasis|algia|uria|rrhea|rrhoea|cele|iasis"
+    r"|\b(?:syndrome|syndromes|disease|diseases|disorder|disorders|neoplasms?|infections?|carcinoma|tumou?rs?"
+    r"|cancer|fractures?|cysts?|abnormalities|deficiency|failure|insufficiency|injury|injuries|poisoning"
+    r"|hemorrhage|haemorrhage|stenosis|obstruction|aneurysm|anomaly|anomalies|malformations?|palsy|paralysis"
+    r"|infarction|embolism|thrombosis|hernia|ulcer|abscess|fistula|shock|sepsis|covid-19))\b",
+    re.IGNORECASE,
+)
+_CERTAINTY = re.compile(r"\b(?P<word>suspected|suspicion\s+of|probable|presumed|presumptive|possible)\s+", re.I)
+
+# Outcome words, strongest first. "Died" has no column of its own: a patient who died on a treatment is a failure.
+_OUTCOMES = (
+    (
+        "failed",
+        re.compile(
+            r"\b(?:failed|failure\s+of|no\s+response|did\s+not\s+respond|unresponsive|refractory|ineffective"
+            r"|without\s+(?:any\s+)?(?:improvement|response|success)|no\s+(?:clinical\s+)?improvement|died|death"
+            r"|despite)\b",
+            re.I,
+        ),
+    ),
+    ("worsened", re.compile(r"\b(?:worsened|worsening|deteriorated|deterioration|progressed|exacerbat\w+)\b", re.I)),
+    (
+        "resolved",
+        re.compile(r"\b(?:resolved|resolution|disappeared|complete\s+(?:remission|recovery|response)|cured)\b", re.I),
+    ),
+    (
+        "improved",
+        re.compile(r"\b(?:improved|improvement|responded|partial\s+(?:remission|response)|recovered)\b", re.I),
+    ),
+)
+
+
+@dataclass
+class MeshTerm:
+    descriptor: str
+    ui: str = ""
+    major: bool = False
+    qualifiers: list[str] = field(default_factory=list)  # names, lower case
+    major_qualifiers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SuggestedCondition:
+    name: str
+    mesh_ui: str = ""
+    certainty: str = "confirmed"
+    major: bool = False
+    evidence: str = ""
+
+
+@dataclass
+class SuggestedOutcome:
+    result: str
+    evidence: str
+
+
+@dataclass
+class SuggestedIntervention:
+    name: str
+    mesh_ui: str = ""
+    evidence: str = ""
+    outcome: SuggestedOutcome | None = None
+    position: int = 10**6  # where the text first names it, for the order of treatments
+
+
+def suggest_conditions(*, text: str, mesh: list[MeshTerm], keywords: list[str]) -> list[SuggestedCondition]:
+    """The conditions a report's patients had: MeSH diseases, then disease-named keywords MeSH does not have."""
+    parts = sentences(text)
+    found: dict[str, SuggestedCondition] = {}
+    for term in mesh:
+        name = term.descriptor
+        if name.lower() in _NOT_TERMS or set(term.qualifiers) & GIVEN_QUALIFIERS:
+            continue
+        qualifiers = set(term.qualifiers)
+        disease_only = qualifiers & (DISEASE_QUALIFIERS - _SHARED_QUALIFIERS)
+        disease_named = bool(_DISEASE_NAME.search(name))
+        if not disease_only and not (disease_named and (qualifiers & DISEASE_QUALIFIERS or term.major)):
+            continue
+        qualified = ", ".join(term.qualifiers)
+        found[name.lower()] = SuggestedCondition(
+            name=name,
+            mesh_ui=term.ui,
+            major=term.major or bool(term.major_qualifiers),
+            evidence=f"MeSH: {name}" + (f" ({qualified})" if qualified else ""),
+        )
+    for keyword in keywords:
+        key = keyword.strip().lower()
+        if key in found or key in _NOT_TERMS or not _DISEASE_NAME.search(keyword) or len(keyword) > 100:
+            continue
+        found[key] = SuggestedCondition(name=keyword.strip(), evidence=f"Keyword: {keyword.strip()}")
+    for condition in found.values():
+        certainty, sentence = _certainty(condition.name, text, parts)
+        if certainty:
+            condition.certainty, condition.evidence = certainty, sentence
+    return list(found.values())
+
+
+def suggest_interventions(
+    *, text: str, mesh: list[MeshTerm], substances: list[tuple[str, str]]
+) -> list[SuggestedIntervention]:
+    """What a report's patients were given, in the order the text names it, each with its outcome when one
+    sentence says it plainly."""
+    parts = sentences(text)
+    found: dict[str, SuggestedIntervention] = {}
+    substance_uis = {ui for _, ui in substances if ui}
+    for term in mesh:
+        given = [q for q in term.qualifiers if q in GIVEN_QUALIFIERS]
+        if not given or term.descriptor.lower() in _NOT_TERMS:
+            continue
+        if term.ui and substance_uis and term.ui not in substance_uis and not _names(term.descriptor, text):
+            # A drug class heading ("Anti-Bacterial Agents") with no substance of its own: too vague to suggest.
+            continue
+        intervention = SuggestedIntervention(
+            name=term.descriptor, mesh_ui=term.ui, evidence=f"MeSH: {term.descriptor} ({', '.join(given)})"
+        )
+        where = _names(term.descriptor, text)
+        if where is not None:
+            intervention.position = where
+            intervention.outcome = _outcome(term.descriptor, text, parts)
+        if intervention.outcome is None and "adverse effects" in given:
+            intervention.outcome = SuggestedOutcome("adverse_event", f"MeSH: {term.descriptor} (adverse effects)")
+        found[term.descriptor.lower()] = intervention
+    return sorted(found.values(), key=lambda intervention: intervention.position)
+
+
+def _names(name: str, text: str) -> int | None:
+    """Where the text first names a MeSH term: its full name, or its name before the comma ("Naltrexone")."""
+    candidates = {name, name.split(",")[0]}
+    positions = [
+        match.start()
+        for candidate in candidates
+        if len(candidate) >= 4
+        for match in [re.search(rf"\b{re.escape(candidate)}\b", text, re.IGNORECASE)]
+        if match
+    ]
+    return min(positions) if positions else None
+
+
+def _certainty(name: str, text: str, parts: list[tuple[int, str]]) -> tuple[str, str]:
+    """ "suspected" or "probable" when the text says so right before the condition's name."""
+    head = name.split(",")[0]
+    pattern = re.compile(rf"{_CERTAINTY.pattern}(?:\w+\s+){{0,2}}?{re.escape(head)}\b", re.IGNORECASE)
+    for _, sentence in parts:
+        match = pattern.search(sentence)
+        if match:
+            word = match.group("word").lower()
+            return ("suspected" if word.startswith(("suspect", "possible")) else "probable"), sentence
+    return "", ""
+
+
+def _outcome(name: str, text: str, parts: list[tuple[int, str]]) -> SuggestedOutcome | None:
+    """The outcome one sentence gives for this treatment, when it names no other result."""
+    head = name.split(",")[0]
+    for _, sentence in parts:
+        if not re.search(rf"\b{re.escape(head)}\b", sentence, re.IGNORECASE):
+            continue
+        results = [result for result, pattern in _OUTCOMES if pattern.search(sentence)]
+        if len(results) == 1:
+            return SuggestedOutcome(results[0], sentence)
+        if len(results) > 1:
+            return None  # "improved at first, then relapsed": not plain
+    return None
