@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Max, Prefetch
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -25,6 +26,7 @@ from reports.models import (
     Keyword,
     MeshDescriptor,
     MeshHeading,
+    Origin,
     Outcome,
     Patient,
     PublicationType,
@@ -34,6 +36,7 @@ from reports.models import (
     Substance,
     Treatment,
 )
+from reports.suggestions.store import accept, has_suggestions
 
 
 class NumbersNewRows:
@@ -101,6 +104,31 @@ class ReportSubstanceInline(admin.TabularInline):
     verbose_name = "substance"
 
 
+class ConfirmsSuggestions:
+    """A curator who saves a change to a machine-suggested record has checked it: it becomes curated. The record's
+    own form and its inline rows are treated alike; rows the curator left untouched stay suggested."""
+
+    def save_model(self, request, obj, form, change):
+        if change and form.has_changed() and getattr(obj, "origin", None) == Origin.SUGGESTED:
+            obj.origin = Origin.CURATED
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            instance = inline_form.instance
+            if inline_form.has_changed() and getattr(instance, "origin", None) == Origin.SUGGESTED:
+                instance.origin = Origin.CURATED
+        super().save_formset(request, form, formset, change)
+
+
+@admin.display(description="suggested from")
+def suggestion(obj):
+    """The sentence a machine suggestion was read from; empty for curated records."""
+    if getattr(obj, "origin", None) != Origin.SUGGESTED:
+        return ""
+    return f"Suggested: {obj.evidence}" if obj.evidence else "Suggested"
+
+
 class PatientInline(admin.TabularInline):
     """Patients in brief; each opens on its own page, where its conditions, findings and treatments are."""
 
@@ -108,8 +136,8 @@ class PatientInline(admin.TabularInline):
     extra = 1
     numbered_by = "position"
     show_change_link = True
-    fields = ["position", "label", "age_value", "age_unit", "sex", "clinical_summary"]
-    readonly_fields = ["clinical_summary"]
+    fields = ["position", "label", "age_value", "age_unit", "sex", "clinical_summary", suggestion]
+    readonly_fields = ["clinical_summary", suggestion]
 
     def get_queryset(self, request):
         return (
@@ -168,7 +196,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(CaseReport)
-class CaseReportAdmin(NumbersNewRows, admin.ModelAdmin):
+class CaseReportAdmin(ConfirmsSuggestions, NumbersNewRows, admin.ModelAdmin):
     list_display = ["title", "journal", "publication_date", "pmid", "doi", "patient_count", "source_format"]
     list_filter = ["source_format", "publication_types", "pub_year"]
     list_select_related = ["journal"]
@@ -207,8 +235,15 @@ class CaseReportAdmin(NumbersNewRows, admin.ModelAdmin):
         CitationInline,
     ]
 
+    actions = ["accept_suggestions"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(patient_total=Count("patients", distinct=True))
+
+    @admin.action(description="Accept the suggested cases of the selected reports", permissions=["change"])
+    def accept_suggestions(self, request, queryset):
+        changed = accept(patients=Patient.objects.filter(report__in=queryset))
+        self.message_user(request, f"Accepted {changed} suggested records of {queryset.count()} reports.")
 
     def get_urls(self):
         return [
@@ -300,7 +335,8 @@ class DiagnosisInline(admin.TabularInline):
     model = Diagnosis
     extra = 1
     autocomplete_fields = ["condition"]
-    fields = ["condition", "certainty", "notes"]
+    fields = ["condition", "certainty", "notes", suggestion]
+    readonly_fields = [suggestion]
 
 
 class FindingInline(admin.TabularInline):
@@ -317,8 +353,18 @@ class TreatmentInline(admin.TabularInline):
     extra = 1
     show_change_link = True
     autocomplete_fields = ["intervention"]
-    fields = ["sequence", "intervention", "dose_amount", "dose_unit", "frequency", "route", "duration", "outcome_list"]
-    readonly_fields = ["outcome_list"]
+    fields = [
+        "sequence",
+        "intervention",
+        "dose_amount",
+        "dose_unit",
+        "frequency",
+        "route",
+        "duration",
+        "outcome_list",
+        suggestion,
+    ]
+    readonly_fields = ["outcome_list", suggestion]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("intervention").prefetch_related("outcomes")
@@ -334,15 +380,42 @@ class TreatmentInline(admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(NumbersNewRows, admin.ModelAdmin):
-    list_display = ["__str__", "report", "sex", "age_value", "age_unit", "conditions"]
-    list_filter = ["sex", "age_unit", "diagnoses__certainty"]
+class PatientAdmin(ConfirmsSuggestions, NumbersNewRows, admin.ModelAdmin):
+    list_display = ["__str__", "report", "sex", "age_value", "age_unit", "conditions", "origin"]
+    list_filter = ["origin", "sex", "age_unit", "diagnoses__certainty"]
+    actions = ["accept_suggestions"]
+    change_form_template = "admin/reports/patient/change_form.html"
     list_select_related = ["report"]
     search_fields = ["label", "report__title", "diagnoses__condition__name"]
     autocomplete_fields = ["report"]
     readonly_fields = ["age_years", "report_link"]
-    fields = ["report", "report_link", ("position", "label"), ("age_value", "age_unit", "age_years"), "sex", "history"]
+    fields = [
+        "report",
+        "report_link",
+        ("position", "label"),
+        ("age_value", "age_unit", "age_years"),
+        "sex",
+        "history",
+        ("origin", "evidence"),
+    ]
     inlines = [DiagnosisInline, FindingInline, TreatmentInline]
+
+    @admin.action(description="Accept the suggested cases of the selected patients", permissions=["change"])
+    def accept_suggestions(self, request, queryset):
+        changed = accept(patients=queryset)
+        self.message_user(request, f"Accepted {changed} suggested records of {queryset.count()} patients.")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        patient = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), "has_suggestions": bool(patient and has_suggestions(patient))}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        if "_accept_suggestion" in request.POST:
+            changed = accept(patients=Patient.objects.filter(pk=obj.pk))
+            self.message_user(request, f"Accepted the suggested case of {obj.display_label}: {changed} records.")
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     def get_queryset(self, request):
         return (
@@ -363,11 +436,12 @@ class PatientAdmin(NumbersNewRows, admin.ModelAdmin):
 class OutcomeInline(admin.TabularInline):
     model = Outcome
     extra = 1
-    fields = ["result", "description", "time_value", "time_unit"]
+    fields = ["result", "description", "time_value", "time_unit", suggestion]
+    readonly_fields = [suggestion]
 
 
 @admin.register(Treatment)
-class TreatmentAdmin(admin.ModelAdmin):
+class TreatmentAdmin(ConfirmsSuggestions, admin.ModelAdmin):
     list_display = ["__str__", "patient", "report", "outcome_list"]
     list_filter = ["intervention__kind", "route", "outcomes__result"]
     list_select_related = ["intervention", "patient__report"]
@@ -381,6 +455,7 @@ class TreatmentAdmin(admin.ModelAdmin):
         ("dose_amount", "dose_unit", "frequency"),
         ("route", "duration"),
         "notes",
+        ("origin", "evidence"),
     ]
     inlines = [OutcomeInline]
 

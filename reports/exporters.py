@@ -27,6 +27,7 @@ from reports.models import (
     Intervention,
     MeshDescriptor,
     MeshHeading,
+    Origin,
     PublicationType,
     ReportKeyword,
     ReportPublicationType,
@@ -199,8 +200,10 @@ def _patient_dict(patient) -> dict:
         "age": None if patient.age_value is None else {"value": _decimal(patient.age_value), "unit": patient.age_unit},
         "sex": patient.sex,
         "history": patient.history,
+        **_origin(patient),
         "diagnoses": [
-            {"condition": d.condition.name, "certainty": d.certainty, "notes": d.notes} for d in patient.diagnoses.all()
+            {"condition": d.condition.name, "certainty": d.certainty, "notes": d.notes, **_origin(d)}
+            for d in patient.diagnoses.all()
         ],
         "findings": [
             {"position": f.position, "kind": f.kind, "name": f.name, "value": f.value, "unit": f.unit, "notes": f.notes}
@@ -215,11 +218,13 @@ def _patient_dict(patient) -> dict:
                 "route": t.route,
                 "duration": t.duration,
                 "notes": t.notes,
+                **_origin(t),
                 "outcomes": [
                     {
                         "result": o.result,
                         "description": o.description,
                         "time": None if o.time_value is None else {"value": o.time_value, "unit": o.time_unit},
+                        **_origin(o),
                     }
                     for o in t.outcomes.all()
                 ],
@@ -229,42 +234,65 @@ def _patient_dict(patient) -> dict:
     }
 
 
+def _origin(record) -> dict:
+    """A machine suggestion says so, with the sentence it was read from; curated records need no mark."""
+    if record.origin == Origin.SUGGESTED:
+        return {"origin": record.origin, "evidence": record.evidence}
+    return {}
+
+
 def patient_records(report: CaseReport) -> list[PatientRecord]:
-    """A report's curated patients as records, to compare with the patients a file brings."""
-    return [
-        PatientRecord(
-            position=p.position,
-            label=p.label,
-            age_value=p.age_value,
-            age_unit=p.age_unit,
-            sex=p.sex,
-            history=p.history,
-            diagnoses=[DiagnosisRecord(d.condition.name, d.certainty, d.notes) for d in p.diagnoses.all()],
-            findings=[FindingRecord(f.name, f.kind, f.value, f.unit, f.notes, f.position) for f in p.findings.all()],
-            treatments=[
-                TreatmentRecord(
-                    intervention=t.intervention.name,
-                    sequence=t.sequence,
-                    dose_amount=t.dose_amount,
-                    dose_unit=t.dose_unit,
-                    frequency=t.frequency,
-                    route=t.route,
-                    duration=t.duration,
-                    notes=t.notes,
-                    outcomes=[
-                        OutcomeRecord(o.result, o.description, o.time_value, o.time_unit) for o in t.outcomes.all()
-                    ],
-                )
-                for t in p.treatments.all()
-            ],
-        )
-        for p in report.patients.prefetch_related(
-            Prefetch("diagnoses", queryset=Diagnosis.objects.select_related("condition")),
-            "findings",
-            Prefetch("treatments", queryset=Treatment.objects.select_related("intervention")),
-            "treatments__outcomes",
-        )
-    ]
+    """A report's patients as records, to compare with the patients a file brings."""
+    return [patient_record(p) for p in report.patients.prefetch_related(*PATIENT_PREFETCHES)]
+
+
+# What patient_record() reads, to prefetch on a patients queryset.
+PATIENT_PREFETCHES = (
+    Prefetch("diagnoses", queryset=Diagnosis.objects.select_related("condition")),
+    "findings",
+    Prefetch("treatments", queryset=Treatment.objects.select_related("intervention")),
+    "treatments__outcomes",
+)
+
+
+def patient_record(p) -> PatientRecord:
+    """One stored patient as a record; its diagnoses, findings, treatments and outcomes prefetched."""
+    return PatientRecord(
+        position=p.position,
+        label=p.label,
+        age_value=p.age_value,
+        age_unit=p.age_unit,
+        sex=p.sex,
+        history=p.history,
+        origin=p.origin,
+        evidence=p.evidence,
+        diagnoses=[
+            DiagnosisRecord(d.condition.name, d.certainty, d.notes, origin=d.origin, evidence=d.evidence)
+            for d in p.diagnoses.all()
+        ],
+        findings=[FindingRecord(f.name, f.kind, f.value, f.unit, f.notes, f.position) for f in p.findings.all()],
+        treatments=[
+            TreatmentRecord(
+                intervention=t.intervention.name,
+                sequence=t.sequence,
+                dose_amount=t.dose_amount,
+                dose_unit=t.dose_unit,
+                frequency=t.frequency,
+                route=t.route,
+                duration=t.duration,
+                notes=t.notes,
+                origin=t.origin,
+                evidence=t.evidence,
+                outcomes=[
+                    OutcomeRecord(
+                        o.result, o.description, o.time_value, o.time_unit, origin=o.origin, evidence=o.evidence
+                    )
+                    for o in t.outcomes.all()
+                ],
+            )
+            for t in p.treatments.all()
+        ],
+    )
 
 
 # CSV --------------------------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ PATIENT_FILTERS = (
     "sex",
     "age",
     "age_group",
+    "curated",
 )
 
 SORTS = {
@@ -104,6 +105,11 @@ class CaseReportFilter(django_filters.FilterSet):
         label="Age group", choices=[(name, label) for name, (label, _, _) in AGE_GROUPS.items()]
     )
     age = django_filters.RangeFilter(label="Patient age (years)")
+    curated = django_filters.BooleanFilter(
+        label="Curated cases only",
+        method="ignore",
+        help_text="Leave out patients, conditions and treatments suggested from abstracts and not yet confirmed.",
+    )
 
     year = django_filters.RangeFilter(label="Publication year", field_name="pub_year")
     journal = django_filters.CharFilter(label="Journal", method="filter_journal")
@@ -165,8 +171,9 @@ class CaseReportFilter(django_filters.FilterSet):
             "age_min": age.start if age else None,
             "age_max": age.stop if age else None,
             "age_group": data.get("age_group") or "",
+            "curated": bool(data.get("curated")),
         }
-        return {name: value for name, value in criteria.items() if value not in ("", None)}
+        return {name: value for name, value in criteria.items() if value not in ("", None, False)}
 
     def ignore(self, queryset, name, value):
         return queryset

@@ -229,13 +229,18 @@ def _sqlite_install() -> list[str]:
     return statements
 
 
-def _sqlite_uninstall() -> list[str]:
+def _sqlite_drop_triggers() -> list[str]:
     names = [
         f"casebase_search_{table.removeprefix('reports_')}_{kind}"
         for table in SOURCES
         for kind in ("insert", "update", "delete")
     ] + [f"casebase_search_{table.removeprefix('reports_')}_update" for table in RENAMES]
-    return [f"DROP TRIGGER IF EXISTS {name}" for name in names] + [
+    return [f"DROP TRIGGER IF EXISTS {name}" for name in names]
+
+
+def _sqlite_uninstall() -> list[str]:
+    return [
+        *_sqlite_drop_triggers(),
         "DROP TABLE IF EXISTS reports_search",
         "DROP TABLE IF EXISTS reports_search_control",
     ]
@@ -345,6 +350,15 @@ def rebuild(connection) -> None:
 def uninstall(connection) -> None:
     vendor = _vendor(connection)
     _execute(connection, _postgresql_uninstall() if vendor == "postgresql" else _sqlite_uninstall())
+
+
+def before_table_changes(connection) -> None:
+    """For a migration that alters a table the documents are read from: SQLite alters a table by copying it to a
+    new one and renaming that, which the triggers of the other tables refuse (they name the old table). The
+    triggers go first; install() after the migration's operations puts them back and rebuilds what is missing.
+    PostgreSQL alters tables in place and keeps its triggers."""
+    if _vendor(connection) == "sqlite":
+        _execute(connection, _sqlite_drop_triggers())
 
 
 def installed_triggers(connection) -> set[str]:

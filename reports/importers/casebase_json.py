@@ -272,11 +272,13 @@ def _patient(data: dict) -> PatientRecord:
         age_unit=_text(age, "unit") if age else "",
         sex=_text(data, "sex") or "unknown",
         history=_text(data, "history", line=False),
+        **_origin(data, "patients"),
         diagnoses=[
             DiagnosisRecord(
                 condition=_required(d, "condition", "patients.diagnoses"),
                 certainty=_text(d, "certainty") or "confirmed",
                 notes=_text(d, "notes", line=False),
+                **_origin(d, "patients.diagnoses"),
             )
             for d in (_object(d, "patients.diagnoses") for d in _list(data, "diagnoses"))
         ],
@@ -309,6 +311,7 @@ def _treatment(data: dict) -> TreatmentRecord:
                 description=_text(outcome, "description", line=False),
                 time_value=_int(time, "value") if time else None,
                 time_unit=_text(time, "unit") if time else "",
+                **_origin(outcome, "treatments.outcomes"),
             )
         )
     return TreatmentRecord(
@@ -321,7 +324,16 @@ def _treatment(data: dict) -> TreatmentRecord:
         duration=_text(data, "duration"),
         notes=_text(data, "notes", line=False),
         outcomes=outcomes,
+        **_origin(data, "patients.treatments"),
     )
+
+
+def _origin(data: dict, where: str) -> dict:
+    """Whether a clinical record was curated (the default) or machine-suggested, and the suggestion's sentence."""
+    origin = _text(data, "origin") or "curated"
+    if origin not in ("curated", "suggested"):
+        raise _Bad(f"{where}.origin", f"origin is 'curated' or 'suggested', not '{origin}'")
+    return {"origin": origin, "evidence": _text(data, "evidence", line=False)}
 
 
 def _required(data: dict, name: str, where: str) -> str:

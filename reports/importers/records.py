@@ -77,7 +77,7 @@ class JournalRecord:
     nlm_unique_id: str = ""
 
 
-# Clinical records: only casebase's own JSON export carries them.
+# Clinical records: casebase's own JSON export carries them, and reports.suggestions reads them from abstracts.
 
 
 @dataclass
@@ -86,6 +86,8 @@ class OutcomeRecord:
     description: str = ""
     time_value: int | None = None
     time_unit: str = ""
+    origin: str = "curated"  # "curated", or "suggested" when read from the abstract (reports.suggestions)
+    evidence: str = ""
 
 
 @dataclass
@@ -99,6 +101,8 @@ class TreatmentRecord:
     duration: str = ""
     notes: str = ""
     outcomes: list[OutcomeRecord] = field(default_factory=list)
+    origin: str = "curated"
+    evidence: str = ""
 
 
 @dataclass
@@ -106,6 +110,8 @@ class DiagnosisRecord:
     condition: str
     certainty: str = "confirmed"
     notes: str = ""
+    origin: str = "curated"
+    evidence: str = ""
 
 
 @dataclass
@@ -129,6 +135,8 @@ class PatientRecord:
     diagnoses: list[DiagnosisRecord] = field(default_factory=list)
     findings: list[FindingRecord] = field(default_factory=list)
     treatments: list[TreatmentRecord] = field(default_factory=list)
+    origin: str = "curated"
+    evidence: str = ""
 
 
 @dataclass

@@ -34,6 +34,7 @@ class ImportResult:
     refused: list[Problem] = field(default_factory=list)
     conflicts: list[Problem] = field(default_factory=list)
     citations_linked: int = 0
+    suggested: int = 0  # reports given suggested patients read from their abstract
     records: int = 0
     seconds: float = 0.0
 
@@ -53,6 +54,7 @@ class ImportResult:
         verb = "would be" if self.dry_run else "imported"
         return (
             f"{self.source}: {verb}: {counts}; {self.citations_linked} citations linked to reports in casebase"
+            + (f"; {self.suggested} reports given suggested patients" if self.suggested else "")
             + (f"; {len(self.conflicts)} values replaced or not taken" if self.conflicts else "")
             + (f"; {len(self.refused)} records refused and left out" if self.refused else "")
             + (" (dry run: nothing written)" if self.dry_run else "")

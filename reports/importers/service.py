@@ -55,12 +55,14 @@ def import_file(
     format: str | None = None,
     dry_run: bool = False,
     skip_refused: bool = False,
+    suggest: bool = True,
     on_bytes: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Detect the file's format (unless `format` is given), read it and merge it into the database.
 
     `on_bytes` is called with the number of bytes of the file read so far, as reading goes on. `skip_refused`
-    imports the readable records of a file that has some unreadable ones (see upsert.import_records).
+    imports the readable records of a file that has some unreadable ones; `suggest` gives case reports the
+    patients their abstract states, as suggestions (see upsert.import_records).
     """
     from reports.importers.detect import open_for_import
 
@@ -91,7 +93,12 @@ def import_file(
         with open_for_import(file, source=source, format=format) as (detected, stream):
             reader = _readers()[detected](stream, source=source)
             return import_records(
-                records=reader, source=source, source_format=detected, dry_run=dry_run, skip_refused=skip_refused
+                records=reader,
+                source=source,
+                source_format=detected,
+                dry_run=dry_run,
+                skip_refused=skip_refused,
+                suggest=suggest,
             )
     except RecordError as error:
         result = ImportResult(source=source, format=format or "", dry_run=dry_run)

@@ -49,6 +49,8 @@ from reports.models import (
     Substance,
     Treatment,
 )
+from reports.suggestions import SuggestionInput, suggest_case
+from reports.suggestions.store import curated
 
 CHUNK_SIZE = 500
 
@@ -82,17 +84,20 @@ def import_records(
     skip_refused: bool = False,
     progress: Callable[[int], None] | None = None,
     chunk_size: int = CHUNK_SIZE,
+    suggest: bool = True,
 ) -> ImportResult:
     """Write one file's records in one transaction; see the module's docstring for the rules.
 
     With `skip_refused`, the records that can be imported are, and the refused ones are listed; without it (the
     default) one refused record keeps the whole file out. A file that cannot be read to its end is never written.
+    With `suggest` (the default), new and changed case reports without a curated case are given the patients,
+    conditions and treatments their abstract states, marked as suggested (reports.suggestions).
     """
     result = ImportResult(source=source, format=source_format, dry_run=dry_run, skip_refused=skip_refused)
     started = time.perf_counter()
     try:
         with transaction.atomic(), search_index.deferred(connection):
-            writer = _Writer(result=result, source=source, source_format=source_format)
+            writer = _Writer(result=result, source=source, source_format=source_format, suggest=suggest)
             for chunk in _chunks(records, chunk_size):
                 writer.write(chunk)
                 if progress:
@@ -141,8 +146,9 @@ def _names(values: Iterable[str]) -> list[str]:
 
 
 class _Writer:
-    def __init__(self, *, result: ImportResult, source: str, source_format: str):
+    def __init__(self, *, result: ImportResult, source: str, source_format: str, suggest: bool = True):
         self.result = result
+        self.suggest = suggest
         self.source = source
         self.source_format = source_format
         self.journals = Journals()
@@ -208,6 +214,7 @@ class _Writer:
             )
         }
         touched: list[CaseReport] = []
+        to_suggest: list[tuple[CaseReport, ArticleRecord]] = []
         for record in records:
             pk = matches[id(record)]
             if pk is not None:
@@ -215,9 +222,15 @@ class _Writer:
                 if changed:
                     self.result.updated += 1
                     touched.append(report)
+                    if not record.patients:
+                        to_suggest.append((report, record))
                 else:
                     self.result.unchanged += 1
-        touched.extend(self._create(new))
+        changed = {report.pk for report, _ in to_suggest}
+        created = self._create(new)
+        touched.extend(created)
+        to_suggest += [(report, record) for report, record in zip(created, new, strict=True) if not record.patients]
+        self._suggest(to_suggest, replaceable=changed)
         self._link_incoming(touched)
         # The row triggers are off during an import (search_index.deferred): one refresh per batch instead.
         search_index.refresh(connection, [report.pk for report in touched])
@@ -306,9 +319,7 @@ class _Writer:
         reports = CaseReport.objects.bulk_create(reports)
         self.result.created += len(reports)
         self._write_children(list(zip(reports, records, strict=True)))
-        for report, record in zip(reports, records, strict=True):
-            if record.patients:
-                self._write_patients(report, record.patients)
+        self._write_patients([(report, record.patients) for report, record in zip(reports, records, strict=True)])
         return reports
 
     def _write_children(self, pairs: list[tuple[CaseReport, ArticleRecord]], *, only: set[str] | None = None) -> None:
@@ -379,62 +390,23 @@ class _Writer:
             self._resolve_outgoing(citations, hints)
             Citation.objects.bulk_create(citations)
 
-    def _write_patients(self, report: CaseReport, patients: list[PatientRecord]) -> None:
-        conditions = self.conditions.resolve({d.condition: {} for p in patients for d in p.diagnoses})
-        interventions = self.interventions.resolve({t.intervention: {} for p in patients for t in p.treatments})
-        for data in patients:
-            patient = Patient.objects.create(
-                report=report,
-                position=data.position,
-                label=data.label,
-                age_value=data.age_value,
-                age_unit=data.age_unit,
-                sex=data.sex,
-                history=data.history,
-            )
-            Diagnosis.objects.bulk_create(
-                Diagnosis(
-                    patient=patient,
-                    condition_id=conditions[d.condition.lower()],
-                    certainty=d.certainty,
-                    notes=d.notes,
-                )
-                for d in data.diagnoses
-            )
-            Finding.objects.bulk_create(
-                Finding(
-                    patient=patient,
-                    position=f.position,
-                    kind=f.kind,
-                    name=f.name,
-                    value=f.value,
-                    unit=f.unit,
-                    notes=f.notes,
-                )
-                for f in data.findings
-            )
-            for t in data.treatments:
-                treatment = Treatment.objects.create(
-                    patient=patient,
-                    intervention_id=interventions[t.intervention.lower()],
-                    sequence=t.sequence,
-                    dose_amount=t.dose_amount,
-                    dose_unit=t.dose_unit,
-                    frequency=t.frequency,
-                    route=t.route,
-                    duration=t.duration,
-                    notes=t.notes,
-                )
-                Outcome.objects.bulk_create(
-                    Outcome(
-                        treatment=treatment,
-                        result=o.result,
-                        description=o.description,
-                        time_value=o.time_value,
-                        time_unit=o.time_unit,
-                    )
-                    for o in t.outcomes
-                )
+    def _suggest(self, pairs: list[tuple[CaseReport, ArticleRecord]], *, replaceable: set[int]) -> None:
+        """Suggested cases for new or changed reports, unless a curator has entered or confirmed their case. The
+        changed reports (`replaceable`) may hold suggestions already: a case that is all suggestion is replaced by
+        what the changed record suggests."""
+        if not self.suggest or not pairs:
+            return
+        suggestions = [(report, suggest_case(SuggestionInput.from_record(record))) for report, record in pairs]
+        keep = curated(report_ids=[report.pk for report, _ in suggestions])
+        stale = [report.pk for report, _ in suggestions if report.pk in replaceable and report.pk not in keep]
+        if stale:
+            Patient.objects.filter(report_id__in=stale).delete()
+        written = [(report, patients) for report, patients in suggestions if patients and report.pk not in keep]
+        self._write_patients(written)
+        self.result.suggested += len(written)
+
+    def _write_patients(self, cases: list[tuple[CaseReport, list[PatientRecord]]]) -> None:
+        write_cases(cases, conditions=self.conditions, interventions=self.interventions)
 
     def _write_term(self, term: TermRecord) -> None:
         """A vocabulary term from casebase JSON: created when missing; its details fill empty ones."""
@@ -664,19 +636,26 @@ class _Writer:
         return bool(changed)
 
     def _merge_patients(self, report: CaseReport, record: ArticleRecord) -> bool:
-        """Curated patients for a report that has none; True when they were written."""
+        """The file's patients for a report that has none, or only suggested ones; True when they were written."""
         if not report.patients.exists():
-            self._write_patients(report, record.patients)
+            self._write_patients([(report, record.patients)])
             return True
         from reports.exporters import patient_records
 
-        if patient_records(report) != record.patients:
-            self._conflict(
-                record,
-                "patients",
-                f"the report's {report.patients.count()} curated patients were kept; the file's "
-                f"{len(record.patients)} were not imported",
-            )
+        stored = patient_records(report)
+        if stored == record.patients:
+            return False
+        if not curated(report_ids=[report.pk]):
+            # Only machine suggestions are stored: the file's case (a curator's work) takes their place.
+            report.patients.all().delete()
+            self._write_patients([(report, record.patients)])
+            return True
+        self._conflict(
+            record,
+            "patients",
+            f"the report's {report.patients.count()} curated patients were kept; the file's "
+            f"{len(record.patients)} were not imported",
+        )
         return False
 
     # Citations -----------------------------------------------------------------------------------------------
@@ -742,6 +721,88 @@ class _Writer:
 
 
 _NULLABLE = {"pmid", "pmid_version", "epub_date", "pub_month", "pub_day"}
+
+
+def write_cases(
+    cases: list[tuple[CaseReport, list[PatientRecord]]], *, conditions: Vocabulary, interventions: Vocabulary
+) -> None:
+    """The patients of these reports, with their diagnoses, findings, treatments and outcomes: a fixed number
+    of queries however many reports and patients there are."""
+    every = [(report, data) for report, patients in cases for data in patients]
+    if not every:
+        return
+    condition_ids = conditions.resolve({d.condition: {} for _, p in every for d in p.diagnoses})
+    intervention_ids = interventions.resolve({t.intervention: {} for _, p in every for t in p.treatments})
+    patients = Patient.objects.bulk_create(
+        Patient(
+            report=report,
+            position=data.position,
+            label=data.label,
+            age_value=data.age_value,
+            age_unit=data.age_unit,
+            sex=data.sex,
+            history=data.history,
+            origin=data.origin,
+            evidence=data.evidence,
+        )
+        for report, data in every
+    )
+    pairs = list(zip(patients, (data for _, data in every), strict=True))
+    Diagnosis.objects.bulk_create(
+        Diagnosis(
+            patient=patient,
+            condition_id=condition_ids[d.condition.lower()],
+            certainty=d.certainty,
+            notes=d.notes,
+            origin=d.origin,
+            evidence=d.evidence,
+        )
+        for patient, data in pairs
+        for d in data.diagnoses
+    )
+    Finding.objects.bulk_create(
+        Finding(
+            patient=patient,
+            position=f.position,
+            kind=f.kind,
+            name=f.name,
+            value=f.value,
+            unit=f.unit,
+            notes=f.notes,
+        )
+        for patient, data in pairs
+        for f in data.findings
+    )
+    given = [(patient, t) for patient, data in pairs for t in data.treatments]
+    treatments = Treatment.objects.bulk_create(
+        Treatment(
+            patient=patient,
+            intervention_id=intervention_ids[t.intervention.lower()],
+            sequence=t.sequence,
+            dose_amount=t.dose_amount,
+            dose_unit=t.dose_unit,
+            frequency=t.frequency,
+            route=t.route,
+            duration=t.duration,
+            notes=t.notes,
+            origin=t.origin,
+            evidence=t.evidence,
+        )
+        for patient, t in given
+    )
+    Outcome.objects.bulk_create(
+        Outcome(
+            treatment=treatment,
+            result=o.result,
+            description=o.description,
+            time_value=o.time_value,
+            time_unit=o.time_unit,
+            origin=o.origin,
+            evidence=o.evidence,
+        )
+        for treatment, (_, t) in zip(treatments, given, strict=True)
+        for o in t.outcomes
+    )
 
 
 def _identity_keys(record: ArticleRecord) -> Iterator[tuple[str, object]]:

@@ -63,6 +63,40 @@ class Intervention(ClinicalTerm):
         return reverse("reports:intervention", kwargs={"pk": self.pk})
 
 
+class Origin(models.TextChoices):
+    """Where a clinical record came from: a curator, or the suggestions read from the abstract at import."""
+
+    CURATED = "curated", "Curated"
+    SUGGESTED = "suggested", "Machine-suggested"
+
+
+class Suggestible(models.Model):
+    """A clinical record that casebase may suggest from a report's abstract until a curator confirms it."""
+
+    origin = models.CharField(
+        max_length=10,
+        choices=Origin.choices,
+        default=Origin.CURATED,
+        help_text="Machine-suggested records are read from the abstract and wait for a curator to confirm them.",
+    )
+    evidence = models.TextField(blank=True, help_text="For a suggestion: the sentence it was read from.")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_suggested(self) -> bool:
+        return self.origin == Origin.SUGGESTED
+
+
+def origin_valid():
+    return models.CheckConstraint(
+        condition=Q(origin__in=["curated", "suggested"]),
+        name="%(app_label)s_%(class)s_origin_valid",
+        violation_error_message="Origin is curated or suggested.",
+    )
+
+
 def both_or_neither(value: str, unit: str) -> Q:
     """A quantity and its unit are given together or not at all."""
     return Q(**{f"{value}__isnull": True, unit: ""}) | (Q(**{f"{value}__isnull": False}) & ~Q(**{unit: ""}))
@@ -124,6 +158,7 @@ class PatientQuerySet(models.QuerySet):
         age_min: Decimal | None = None,
         age_max: Decimal | None = None,
         age_group: str = "",
+        curated: bool = False,
     ) -> "PatientQuerySet":
         """Patients for whom every given criterion holds at once.
 
@@ -132,6 +167,9 @@ class PatientQuerySet(models.QuerySet):
         something else.
         """
         patients = self
+        if curated:
+            # Only what curators entered or confirmed: the patient, and the diagnosis and treatment that match.
+            patients = patients.filter(origin=Origin.CURATED)
         if sex:
             patients = patients.filter(sex=sex)
         if age_min is not None:
@@ -151,6 +189,8 @@ class PatientQuerySet(models.QuerySet):
                 diagnoses = diagnoses.filter(condition_id=condition_id)
             if certainty:
                 diagnoses = diagnoses.filter(certainty=certainty)
+            if curated:
+                diagnoses = diagnoses.filter(origin=Origin.CURATED)
             patients = patients.filter(Exists(diagnoses))
         if intervention or intervention_id or outcome:
             treatments = filter_treatments(
@@ -158,23 +198,37 @@ class PatientQuerySet(models.QuerySet):
                 intervention=intervention,
                 intervention_id=intervention_id,
                 outcome=outcome,
+                curated=curated,
             )
             patients = patients.filter(Exists(treatments))
         return patients
 
 
-def filter_treatments(treatments, *, intervention: str = "", intervention_id: int | None = None, outcome: str = ""):
-    """Those of `treatments` that are of this intervention and had this outcome."""
+def filter_treatments(
+    treatments,
+    *,
+    intervention: str = "",
+    intervention_id: int | None = None,
+    outcome: str = "",
+    curated: bool = False,
+):
+    """Those of `treatments` that are of this intervention and had this outcome (with `curated`, only treatments
+    and outcomes a curator entered or confirmed)."""
+    if curated:
+        treatments = treatments.filter(origin=Origin.CURATED)
     if intervention:
         treatments = treatments.filter(intervention__in=Intervention.objects.filter(Intervention.named(intervention)))
     if intervention_id:
         treatments = treatments.filter(intervention_id=intervention_id)
     if outcome:
-        treatments = treatments.filter(Exists(Outcome.objects.filter(treatment=OuterRef("pk"), result=outcome)))
+        outcomes = Outcome.objects.filter(treatment=OuterRef("pk"), result=outcome)
+        if curated:
+            outcomes = outcomes.filter(origin=Origin.CURATED)
+        treatments = treatments.filter(Exists(outcomes))
     return treatments
 
 
-class Patient(models.Model):
+class Patient(Suggestible):
     """One patient described in a case report."""
 
     class AgeUnit(models.TextChoices):
@@ -211,6 +265,7 @@ class Patient(models.Model):
     class Meta:
         ordering = ["report", "position"]
         constraints = [
+            origin_valid(),
             models.UniqueConstraint(
                 fields=["report", "position"],
                 name="%(app_label)s_%(class)s_position_unique",
@@ -278,7 +333,7 @@ class DiagnosisQuerySet(models.QuerySet):
         return self.exclude(certainty=Diagnosis.Certainty.RULED_OUT)
 
 
-class Diagnosis(models.Model):
+class Diagnosis(Suggestible):
     """A condition a patient has (or is suspected to have, or was ruled out for)."""
 
     class Certainty(models.TextChoices):
@@ -299,6 +354,7 @@ class Diagnosis(models.Model):
         ordering = ["patient", "id"]
         verbose_name_plural = "diagnoses"
         constraints = [
+            origin_valid(),
             models.UniqueConstraint(
                 fields=["patient", "condition"],
                 name="%(app_label)s_%(class)s_unique",
@@ -354,7 +410,7 @@ class Finding(models.Model):
         return f"{self.name}: {self.value}{' ' + self.unit if self.unit else ''}"
 
 
-class Treatment(models.Model):
+class Treatment(Suggestible):
     """An intervention one patient received, at its place in the sequence of treatments."""
 
     class Route(models.TextChoices):
@@ -388,6 +444,7 @@ class Treatment(models.Model):
     class Meta:
         ordering = ["patient", "sequence", "id"]
         constraints = [
+            origin_valid(),
             models.CheckConstraint(
                 condition=Q(sequence__gte=1),
                 name="%(app_label)s_%(class)s_sequence_from_one",
@@ -416,7 +473,7 @@ class Treatment(models.Model):
         return f"{amount:f} {self.dose_unit}".strip()
 
 
-class Outcome(models.Model):
+class Outcome(Suggestible):
     """How a patient did on one treatment."""
 
     class Result(models.TextChoices):
@@ -442,6 +499,7 @@ class Outcome(models.Model):
     class Meta:
         ordering = ["treatment", "id"]
         constraints = [
+            origin_valid(),
             models.CheckConstraint(
                 condition=Q(result__in=["resolved", "improved", "unchanged", "worsened", "failed", "adverse_event"]),
                 name="%(app_label)s_%(class)s_result_valid",

@@ -28,14 +28,25 @@ class Command(BaseCommand):
             help="Import the records of a file that can be imported and list the refused ones (by default one "
             "refused record keeps the whole file out).",
         )
+        parser.add_argument(
+            "--no-suggestions",
+            dest="suggest",
+            action="store_false",
+            help="Do not suggest patients, conditions and treatments from the abstracts of new case reports.",
+        )
 
-    def handle(self, *args, paths, format, dry_run, skip_refused, verbosity, **options):
+    def handle(self, *args, paths, format, dry_run, skip_refused, suggest, verbosity, **options):
         # The progress bar is for people watching a terminal; logs and pipes get the summaries only.
         show_progress = verbosity > 0 and sys.stderr.isatty()
         refused = []
         for path in paths:
             result = self._import(
-                path, format=format, dry_run=dry_run, skip_refused=skip_refused, show_progress=show_progress
+                path,
+                format=format,
+                dry_run=dry_run,
+                skip_refused=skip_refused,
+                suggest=suggest,
+                show_progress=show_progress,
             )
             style = self.style.SUCCESS if result.ok else self.style.ERROR if not result.written else self.style.WARNING
             self.stdout.write(style(result.summary()))
