@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.urls import reverse
 
-from reports.models import CaseReport, Condition, Diagnosis, Intervention, Outcome, Patient, Treatment
+from reports.models import CaseReport, Condition, Diagnosis, Intervention, Origin, Outcome, Patient, Treatment
 
 # Stands for "not recorded" in the filters: no condition, no intervention, or no outcome.
 NOT_RECORDED = "none"
@@ -72,6 +72,8 @@ class EvidenceTable:
     rows: tuple[Row, ...]
     totals: tuple[Cell, ...]  # per column
     total: Cell
+    curated: bool = False  # counts only patients whose whole case is curated
+    suggested: int = 0  # of the patients counted, those casebase suggested from an abstract (not yet confirmed)
 
 
 @dataclass(frozen=True)
@@ -106,15 +108,20 @@ def patients_url(**params) -> str:
     return reverse("reports:patients") + "?" + urlencode(params)
 
 
-def for_intervention(*, intervention: Intervention) -> EvidenceTable:
-    """The patients given `intervention`, by condition and outcome."""
+def _curated_only(source: QuerySet, curated: bool) -> QuerySet:
+    return source.filter(patient__in=Patient.objects.curated().values("pk")) if curated else source
+
+
+def for_intervention(*, intervention: Intervention, curated: bool = False) -> EvidenceTable:
+    """The patients given `intervention`, by condition and outcome (with `curated`, only curated cases)."""
     return _table(
+        curated=curated,
         subject=f"Patients given {intervention.name}",
         row_heading="Condition",
         not_recorded="Condition not recorded",
         # The patient's diagnoses that were not ruled out: a patient whose only diagnosis was ruled out is in the row
         # "condition not recorded", as matching_patients() lists them.
-        source=Treatment.objects.filter(intervention=intervention).annotate(
+        source=_curated_only(Treatment.objects.filter(intervention=intervention), curated).annotate(
             held=FilteredRelation(
                 "patient__diagnoses", condition=~Q(patient__diagnoses__certainty=Diagnosis.Certainty.RULED_OUT)
             )
@@ -123,27 +130,39 @@ def for_intervention(*, intervention: Intervention) -> EvidenceTable:
         result_path="outcomes__result",
         certainty_path="held__certainty",
         row_url=lambda pk: reverse("reports:condition", kwargs={"pk": pk}),
-        link=lambda row, result: {"condition_id": row, "intervention_id": intervention.pk, "outcome": result},
+        link=lambda row, result: {
+            "condition_id": row,
+            "intervention_id": intervention.pk,
+            "outcome": result,
+            "curated": "true" if curated else None,
+        },
     )
 
 
-def for_condition(*, condition: Condition) -> EvidenceTable:
-    """The patients with `condition`, by intervention and outcome."""
+def for_condition(*, condition: Condition, curated: bool = False) -> EvidenceTable:
+    """The patients with `condition`, by intervention and outcome (with `curated`, only curated cases)."""
     return _table(
+        curated=curated,
         subject=f"Patients with {condition.name}",
         row_heading="Intervention",
         not_recorded="No intervention recorded",
-        source=Diagnosis.objects.held().filter(condition=condition),
+        source=_curated_only(Diagnosis.objects.held().filter(condition=condition), curated),
         row_path="patient__treatments__intervention",
         result_path="patient__treatments__outcomes__result",
         certainty_path="certainty",
         row_url=lambda pk: reverse("reports:intervention", kwargs={"pk": pk}),
-        link=lambda row, result: {"condition_id": condition.pk, "intervention_id": row, "outcome": result},
+        link=lambda row, result: {
+            "condition_id": condition.pk,
+            "intervention_id": row,
+            "outcome": result,
+            "curated": "true" if curated else None,
+        },
     )
 
 
 def _table(
     *,
+    curated: bool,
     subject: str,
     row_heading: str,
     not_recorded: str,
@@ -213,8 +232,10 @@ def _table(
             )
         )
     rows.sort(key=lambda row: not row.url)  # "not recorded" last; the database ordered the others
-    # Query 2: the column totals and the grand total, each patient once.
-    totals = source.aggregate(**counts(split=False))
+    # Query 2: the column totals and the grand total, each patient once, and how many of them were suggested.
+    totals = source.aggregate(
+        **counts(split=False), suggested=Count(patient, distinct=True, filter=Q(patient__origin=Origin.SUGGESTED))
+    )
     return EvidenceTable(
         subject=subject,
         row_heading=row_heading,
@@ -222,6 +243,8 @@ def _table(
         rows=tuple(rows),
         totals=tuple(cell(totals, key=key, row_param=None, split=False) for key, _ in RESULT_COLUMNS),
         total=cell(totals, key=None, row_param=None, split=False),
+        curated=curated,
+        suggested=totals["suggested"],
     )
 
 
@@ -276,11 +299,14 @@ def matching_patients(
     condition: Condition | NotRecorded | None = None,
     intervention: Intervention | NotRecorded | None = None,
     outcome: str = "",
+    curated: bool = False,
 ) -> QuerySet:
     """Those of `patients` that a cell of the tables counts: with a diagnosis of `condition` that was not ruled out
     (or no such diagnosis at all),
     and a treatment with `intervention` whose outcomes include `outcome` ("none": a treatment without outcomes;
     without an intervention, "none" also takes patients without treatments, as the condition page counts them)."""
+    if curated:
+        patients = patients.filter(pk__in=Patient.objects.curated().values("pk"))
     held = Diagnosis.objects.held().filter(patient=OuterRef("pk"))
     if condition == NOT_RECORDED:
         patients = patients.filter(~Exists(held))
@@ -309,6 +335,7 @@ def describe(
     condition: Condition | NotRecorded | None = None,
     intervention: Intervention | NotRecorded | None = None,
     outcome: str = "",
+    curated: bool = False,
 ) -> str:
     """What a patients list shows, in words: "Patients with Sjogren's syndrome given Low-dose naltrexone whose
     outcome was improved"."""
@@ -327,6 +354,8 @@ def describe(
         parts.append("whose outcome was an adverse event")
     elif outcome:
         parts.append(f"whose outcome was {Outcome.Result(outcome).label.lower()}")
+    if curated:
+        parts.append("(curated cases only)")
     return " ".join(parts) if len(parts) > 1 else "All patients"
 
 

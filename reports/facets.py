@@ -18,7 +18,6 @@ from reports.models import (
     Diagnosis,
     Intervention,
     Journal,
-    Origin,
     Outcome,
     Patient,
     PublicationType,
@@ -96,8 +95,6 @@ def compute(reports: QuerySet, *, criteria: dict, current: QueryDict) -> list[Fa
     # Conditions: the matching patients' diagnoses (with the certainty filter, when set, on the same diagnosis).
     diagnoses = Diagnosis.objects.filter(patient__in=patient_ids)
     diagnoses = diagnoses.filter(certainty=criteria["certainty"]) if criteria.get("certainty") else diagnoses.held()
-    if criteria.get("curated"):
-        diagnoses = diagnoses.filter(origin=Origin.CURATED)
     conditions = (
         Condition.objects.filter(diagnoses__in=diagnoses)
         .annotate(n=Count("diagnoses__patient__report", distinct=True))
@@ -106,18 +103,16 @@ def compute(reports: QuerySet, *, criteria: dict, current: QueryDict) -> list[Fa
     # Interventions and outcomes: treatments of matching patients that meet the treatment filters themselves.
     treatments = filter_treatments(
         Treatment.objects.filter(patient__in=patient_ids),
-        **{key: criteria[key] for key in ("intervention", "intervention_id", "outcome", "curated") if key in criteria},
+        **{key: criteria[key] for key in ("intervention", "intervention_id", "outcome") if key in criteria},
     )
     interventions = (
         Intervention.objects.filter(treatments__in=treatments)
         .annotate(n=Count("treatments__patient__report", distinct=True))
         .order_by("-n", "name")[:TOP]
     )
-    given_outcomes = Outcome.objects.filter(treatment__in=treatments)
-    if criteria.get("curated"):
-        given_outcomes = given_outcomes.filter(origin=Origin.CURATED)
     outcomes = (
-        given_outcomes.values("result")
+        Outcome.objects.filter(treatment__in=treatments)
+        .values("result")
         .annotate(n=Count("treatment__patient__report", distinct=True))
         .order_by("-n", "result")
     )

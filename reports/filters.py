@@ -108,7 +108,8 @@ class CaseReportFilter(django_filters.FilterSet):
     curated = django_filters.BooleanFilter(
         label="Curated cases only",
         method="ignore",
-        help_text="Leave out patients, conditions and treatments suggested from abstracts and not yet confirmed.",
+        help_text="Only patients whose whole case a curator entered or confirmed; leaves out what casebase "
+        "suggested from abstracts.",
     )
 
     year = django_filters.RangeFilter(label="Publication year", field_name="pub_year")

@@ -55,6 +55,7 @@ class PatientFilter(django_filters.FilterSet):
         choices=[*Outcome.Result.choices, (NOT_RECORDED, "No outcome recorded")],
         empty_label="Any outcome",
     )
+    curated = django_filters.BooleanFilter(label="Curated cases only", method="ignore")
 
     class Meta:
         model = Patient
@@ -63,6 +64,9 @@ class PatientFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         return matching_patients(queryset, **self.criteria())
+
+    def ignore(self, queryset, name, value):
+        return queryset  # applied with the others in filter_queryset
 
     def criteria(self) -> dict:
         """The filters that are set, as evidence.matching_patients and evidence.describe take them."""
@@ -73,5 +77,6 @@ class PatientFilter(django_filters.FilterSet):
             "condition": data.get("condition_id"),
             "intervention": data.get("intervention_id"),
             "outcome": data.get("outcome") or "",
+            "curated": bool(data.get("curated")),
         }
-        return {name: value for name, value in criteria.items() if value not in ("", None)}
+        return {name: value for name, value in criteria.items() if value not in ("", None, False)}

@@ -79,6 +79,11 @@ class CaseReportExportView(FilterView):
         return response
 
 
+def curated_only(request) -> bool:
+    """An evidence page's "curated cases only" switch (?curated=true), as the list's filter spells it."""
+    return request.GET.get("curated", "").lower() in ("true", "1", "on", "yes")
+
+
 class InterventionEvidenceView(DetailView):
     """An intervention's evidence summary: its patients by condition and outcome."""
 
@@ -87,7 +92,7 @@ class InterventionEvidenceView(DetailView):
     context_object_name = "intervention"
 
     def get_context_data(self, **kwargs):
-        table = evidence.for_intervention(intervention=self.object)
+        table = evidence.for_intervention(intervention=self.object, curated=curated_only(self.request))
         return super().get_context_data(table=table, chart=evidence.chart(table=table), **kwargs)
 
 
@@ -99,7 +104,7 @@ class ConditionEvidenceView(DetailView):
     context_object_name = "condition"
 
     def get_context_data(self, **kwargs):
-        table = evidence.for_condition(condition=self.object)
+        table = evidence.for_condition(condition=self.object, curated=curated_only(self.request))
         return super().get_context_data(table=table, chart=evidence.chart(table=table), **kwargs)
 
 

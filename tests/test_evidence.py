@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports import evidence
-from reports.models import Condition, Intervention, Patient
+from reports.models import Condition, Intervention, Outcome, Patient
 from tests.factories import make_patient, make_report
 
 pytestmark = pytest.mark.django_db
@@ -303,11 +303,12 @@ def test_the_patients_list_without_filters_shows_every_patient(client, cases):
     assert f"All patients: {Patient.objects.count()}" in text(response)
 
 
-def test_the_patients_list_form_labels_its_control(client, cases):
+def test_the_patients_list_form_labels_its_controls(client, cases):
     html = client.get(f"{PATIENTS}?intervention_id={cases['ldn'].pk}").content.decode()
     ids = re.findall(r'<(?:input|select)[^>]*\sid="([^"]+)"', html)
-    assert ids == ["id_outcome"]
+    assert ids == ["id_outcome", "id_curated"]
     assert 'for="id_outcome"' in html
+    assert 'for="id_curated"' in html
     assert f'<input type="hidden" name="intervention_id" value="{cases["ldn"].pk}">' in html
 
 
@@ -448,3 +449,56 @@ def test_a_diagnosis_that_was_ruled_out_does_not_count_as_having_the_condition(c
     lupus = Condition.objects.get(name="Lupus").pk
     listed = client.get(reverse("reports:patients"), {"condition_id": lupus})
     assert listed.context["page_obj"].paginator.count == 1
+
+
+@pytest.fixture
+def suggested_and_curated():
+    """One patient a curator entered and one casebase suggested, both given naltrexone for Sjogren's syndrome."""
+    curated = make_patient(
+        make_report(title="Curated", pub_year=2021),
+        label="Curated",
+        conditions={"Sjogren's syndrome": "confirmed"},
+        treatments=[("Low-dose naltrexone", ["improved"])],
+    )
+    suggested = make_patient(
+        make_report(title="Suggested", pub_year=2022),
+        label="Suggested",
+        origin="suggested",
+        evidence="A 47-year-old woman with Sjogren's syndrome.",
+        conditions={"Sjogren's syndrome": "confirmed"},
+        treatments=[("Low-dose naltrexone", ["improved"])],
+    )
+    suggested.diagnoses.update(origin="suggested")
+    suggested.treatments.update(origin="suggested")
+    Outcome.objects.filter(treatment__patient=suggested).update(origin="suggested")
+    return curated, suggested
+
+
+def test_evidence_counts_suggested_patients_and_says_how_many(client, suggested_and_curated):
+    ldn = Intervention.objects.get(name="Low-dose naltrexone")
+    response = client.get(ldn.get_absolute_url())
+    table = response.context["table"]
+    assert (table.total.patients, table.suggested, table.curated) == (2, 1, False)
+    assert "1 of these patients were suggested by casebase from their abstract" in text(response)
+
+
+def test_evidence_restricted_to_curated_cases_counts_and_lists_only_them(client, suggested_and_curated):
+    curated, _ = suggested_and_curated
+    ldn = Intervention.objects.get(name="Low-dose naltrexone")
+    sjogren = Condition.objects.get(name="Sjogren's syndrome")
+    for page in (ldn.get_absolute_url(), sjogren.get_absolute_url()):
+        table = client.get(page, {"curated": "true"}).context["table"]
+        assert (table.total.patients, table.suggested, table.curated) == (1, 0, True)
+        cell = table.rows[0].cells[COLUMNS.index("improved")]
+        assert "curated=true" in cell.url
+        listed = client.get(cell.url).context["object_list"]
+        assert [p.pk for p in listed] == [curated.pk]
+
+
+def test_the_patients_list_marks_suggested_patients(client, suggested_and_curated):
+    html = client.get(PATIENTS).content.decode()
+    assert html.count('class="suggested"') == 4  # the suggested patient, its diagnosis, treatment and outcome
+    assert "A 47-year-old woman with Sjogren&#x27;s syndrome." in html
+    curated_only = client.get(PATIENTS, {"curated": "true"})
+    assert 'class="suggested"' not in curated_only.content.decode()
+    assert "(curated cases only): 1" in text(curated_only)

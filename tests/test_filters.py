@@ -271,3 +271,15 @@ def test_a_ruled_out_diagnosis_only_matches_when_asked_for():
     make_patient(make_report(title="Lupus suspected"), conditions={"Lupus": "suspected"})
     assert titles({"condition": "lupus"}) == ["Lupus suspected"]
     assert titles({"condition": "lupus", "certainty": "ruled_out"}) == ["Lupus ruled out"]
+
+
+def test_curated_cases_only_leaves_out_suggested_patients_and_combines_with_the_others():
+    suggested = make_report(title="Suggested only")
+    make_patient(suggested, sex="female", conditions={"Gout": "confirmed"}, origin="suggested")
+    mixed = make_report(title="Curated female, suggested male")
+    make_patient(mixed, sex="female", conditions={"Gout": "confirmed"})
+    make_patient(mixed, sex="male", conditions={"Gout": "confirmed"}, origin="suggested")
+    assert titles({"condition": "gout"}) == ["Curated female, suggested male", "Suggested only"]
+    assert titles({"condition": "gout", "curated": "true"}) == ["Curated female, suggested male"]
+    assert titles({"sex": "male", "curated": "true"}) == []
+    assert titles({"curated": "false", "sex": "male"}) == ["Curated female, suggested male"]

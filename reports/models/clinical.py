@@ -145,6 +145,17 @@ class PatientQuerySet(models.QuerySet):
             "treatments__outcomes",
         )
 
+    def curated(self) -> "PatientQuerySet":
+        """Patients whose whole case a curator entered or confirmed: the patient and every diagnosis, treatment and
+        outcome. "Curated cases only" on the public pages means these; a case with any machine-suggested part
+        left is out until a curator confirms it."""
+        suggested = Origin.SUGGESTED
+        return self.filter(origin=Origin.CURATED).exclude(
+            Exists(Diagnosis.objects.filter(patient=OuterRef("pk"), origin=suggested))
+            | Exists(Treatment.objects.filter(patient=OuterRef("pk"), origin=suggested))
+            | Exists(Outcome.objects.filter(treatment__patient=OuterRef("pk"), origin=suggested))
+        )
+
     def matching(
         self,
         *,
@@ -168,8 +179,7 @@ class PatientQuerySet(models.QuerySet):
         """
         patients = self
         if curated:
-            # Only what curators entered or confirmed: the patient, and the diagnosis and treatment that match.
-            patients = patients.filter(origin=Origin.CURATED)
+            patients = patients.curated()
         if sex:
             patients = patients.filter(sex=sex)
         if age_min is not None:
@@ -189,8 +199,6 @@ class PatientQuerySet(models.QuerySet):
                 diagnoses = diagnoses.filter(condition_id=condition_id)
             if certainty:
                 diagnoses = diagnoses.filter(certainty=certainty)
-            if curated:
-                diagnoses = diagnoses.filter(origin=Origin.CURATED)
             patients = patients.filter(Exists(diagnoses))
         if intervention or intervention_id or outcome:
             treatments = filter_treatments(
@@ -198,33 +206,19 @@ class PatientQuerySet(models.QuerySet):
                 intervention=intervention,
                 intervention_id=intervention_id,
                 outcome=outcome,
-                curated=curated,
             )
             patients = patients.filter(Exists(treatments))
         return patients
 
 
-def filter_treatments(
-    treatments,
-    *,
-    intervention: str = "",
-    intervention_id: int | None = None,
-    outcome: str = "",
-    curated: bool = False,
-):
-    """Those of `treatments` that are of this intervention and had this outcome (with `curated`, only treatments
-    and outcomes a curator entered or confirmed)."""
-    if curated:
-        treatments = treatments.filter(origin=Origin.CURATED)
+def filter_treatments(treatments, *, intervention: str = "", intervention_id: int | None = None, outcome: str = ""):
+    """Those of `treatments` that are of this intervention and had this outcome."""
     if intervention:
         treatments = treatments.filter(intervention__in=Intervention.objects.filter(Intervention.named(intervention)))
     if intervention_id:
         treatments = treatments.filter(intervention_id=intervention_id)
     if outcome:
-        outcomes = Outcome.objects.filter(treatment=OuterRef("pk"), result=outcome)
-        if curated:
-            outcomes = outcomes.filter(origin=Origin.CURATED)
-        treatments = treatments.filter(Exists(outcomes))
+        treatments = treatments.filter(Exists(Outcome.objects.filter(treatment=OuterRef("pk"), result=outcome)))
     return treatments
 
 

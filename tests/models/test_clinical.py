@@ -140,3 +140,19 @@ def test_matching_finds_terms_by_synonym_and_ignores_case():
     assert Patient.objects.matching(intervention="ldn").count() == 1
     assert Patient.objects.matching(condition="SJOGREN").count() == 1
     assert not Patient.objects.matching(condition="lupus").exists()
+
+
+def test_a_case_counts_as_curated_only_when_every_part_of_it_is():
+    report = make_report(title="Curation")
+    whole = make_patient(report, conditions={"Gout": "confirmed"}, treatments=[("Colchicine", ["improved"])])
+    partly = make_patient(report, conditions={"Gout": "confirmed"}, treatments=[("Colchicine", ["improved"])])
+    suggested = make_patient(report, origin="suggested")
+    Outcome.objects.filter(treatment__patient=partly).update(origin="suggested")
+    assert list(Patient.objects.curated()) == [whole]
+    assert {p.pk for p in Patient.objects.exclude(pk__in=Patient.objects.curated())} == {partly.pk, suggested.pk}
+
+
+def test_origin_must_be_curated_or_suggested():
+    patient = make_patient(make_report())
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        Patient.objects.filter(pk=patient.pk).update(origin="guessed")
