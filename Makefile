@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup browser lint seed screenshots bench-import bench-pages clean
+.PHONY: run test setup browser lint seed screenshots bench-import bench-pages eval-suggestions clean
 
 run: setup
 	$(PY) manage.py migrate --no-input
@@ -43,6 +43,13 @@ bench-pages: setup
 	../shared/data/get-pubmed-baseline $(BASELINE)
 	$(PY) bench/pages.py --database sqlite --files $(BASELINE)
 	$(PY) bench/pages.py --database postgres --files $(BASELINE)
+
+# Precision and recall of the suggested patients on the labelled sample, and their coverage and cost on the
+# baseline files.
+eval-suggestions: setup
+	../shared/data/get-pubmed-baseline $(BASELINE)
+	$(PY) bench/suggestions/evaluate.py --split tuning
+	$(PY) bench/suggestions/evaluate.py --split held_out --files $(BASELINE)
 
 # The browser tests drive Debian's Chromium (/usr/bin/chromium): installed here when missing and we are root, as on
 # CI; otherwise they are skipped with a message, unless CASEBASE_REQUIRE_BROWSER is set.

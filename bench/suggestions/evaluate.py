@@ -117,7 +117,7 @@ def _coverage(directory: str) -> None:
                 started = time.perf_counter()
                 case = suggest_case(SuggestionInput.from_record(record))
                 seconds += time.perf_counter() - started
-                with_patient += bool(case.patients)
+                with_patient += bool(case)
     print(
         f"\nBaseline case reports: {reports}; with at least one suggested patient: {with_patient} "
         f"({with_patient / reports:.1%}); suggestion cost {seconds / reports * 1000:.2f} ms per report"

@@ -133,10 +133,15 @@ _LITERATURE = re.compile(
 _SINGLE = re.compile(
     r"\b(?:a|an|one|this|our|the)\s+(?:[\w'-]+\s+){0,5}?"
     r"(?:patient|case|woman|man|girl|boy|child|infant|neonate|newborn|baby|adolescent|lady|gentleman|female|male"
-    r"|individual|person|primigravida|toddler|instance)\b",
+    r"|primigravida|toddler|instance)\b",
     re.IGNORECASE,
 )
 # Words that say the report is about more than one patient, even when it does not say how many.
+_ONE_AND_MORE = re.compile(
+    rf"\bone\s+(?:case|patient)\s+(?:of|with)\b[^.;]*?\band\s+(?P<count>\d{{1,2}}|{_WORD_NUMBER})\s+"
+    rf"(?:other\s+)?(?:cases|patients)\b",
+    re.IGNORECASE,
+)
 _GROUP_AGES = re.compile(
     rf"\s*,?\s*(?:aged|age|ages)\s+(?P<amounts>\d{{1,2}}(?:\s*(?:,|and)\s*\d{{1,2}})*)(?:\s*(?P<unit>{_UNIT_WORDS})\b)?",
     re.IGNORECASE,
@@ -423,6 +428,12 @@ def _counts(text: str, parts: list[tuple[int, str]]) -> list[Mention]:
             elif len(ages) == group.count and all(ages):
                 group.ages = ages
         groups.append(group)
+    # "one case of true triploidy and two cases of triploid mosaicism": three patients.
+    for match in _ONE_AND_MORE.finditer(text):
+        more = _number(match.group("count"))
+        if more is not None and 2 <= more + 1 <= 20:
+            sentence = _sentence_at(parts, match.start())
+            groups.append(Mention(match.start(), match.end(), None, "", int(more) + 1, sentence))
     return groups
 
 
