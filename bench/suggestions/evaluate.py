@@ -1,6 +1,6 @@
 """Scores the patient suggestions against the labelled sample, and measures how many baseline case reports get one.
 
-    python bench/suggestions/evaluate.py                      # the tuning part
+    python bench/suggestions/evaluate.py                      # the development part (tuning + held_out_1)
     python bench/suggestions/evaluate.py --split held_out     # the held-out part: final figures only
     python bench/suggestions/evaluate.py --files var/baseline # also coverage and cost on the baseline files
 
@@ -23,7 +23,9 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=["tuning", "held_out", "all"], default="tuning")
+    parser.add_argument(
+        "--split", choices=["development", "tuning", "held_out_1", "held_out", "all"], default="development"
+    )
     parser.add_argument("--files", help="directory of the baseline .xml.gz files: coverage and cost per record")
     parser.add_argument("--show", action="store_true", help="print every disagreement")
     args = parser.parse_args()
@@ -38,7 +40,11 @@ def main() -> None:
     cases = _lines(HERE / "cases.jsonl")
     labels = {label["pmid"]: label for label in _lines(HERE / "labels.jsonl")}
     scores = {name: {"suggested": 0, "labelled": 0, "right": 0} for name in ("count", "age", "sex")}
-    chosen = [case for case in cases if args.split in ("all", case["split"])]
+    parts = {"development": {"tuning", "held_out_1"}, "all": {"tuning", "held_out_1", "held_out"}}
+    chosen = [case for case in cases if case["split"] in parts.get(args.split, {args.split})]
+    missing = [case["pmid"] for case in chosen if case["pmid"] not in labels]
+    if missing:
+        sys.exit(f"{len(missing)} reports of this part have no label yet (labels.jsonl), e.g. PMID {missing[0]}")
     for case in chosen:
         label = labels[case["pmid"]]
         suggestion = suggest_patients(title=case["title"], abstract=case["abstract"], mesh=case["mesh"])

@@ -2,10 +2,14 @@
 
     python bench/suggestions/sample.py --files var/baseline
 
-Picks SIZE case reports with an abstract at random (fixed seed, so the same files always give the same sample),
-and writes what a reader needs to label them to bench/suggestions/cases.jsonl, one report per line in PMID order.
-The last HELD_OUT reports drawn are the held-out part: they are scored only for the final figures, never looked at
-while the extraction rules are written.
+Picks case reports with an abstract at random (fixed seed, so the same files always give the same sample), and
+writes what a reader needs to label them to bench/suggestions/cases.jsonl, one report per line in PMID order, each
+with its part ("split"):
+
+- tuning: the first 160 drawn; the extraction rules are written against these;
+- held_out_1: the next 80; held out for the first figures, scored once, then used for tuning too;
+- held_out: 120 more, drawn afterwards from the rest and labelled before the rules were looked at again; scored
+  only for the final figures.
 """
 
 import argparse
@@ -17,8 +21,7 @@ import sys
 from pathlib import Path
 
 SEED = 20261126
-SIZE = 240
-HELD_OUT = 80
+PARTS = (("tuning", 160), ("held_out_1", 80), ("held_out", 120))  # as drawn in main()
 HERE = Path(__file__).resolve().parent
 
 
@@ -44,13 +47,19 @@ def main() -> None:
                 if getattr(record, "abstract", "") and "Case Reports" in record.publication_types:
                     candidates.append(record)
     candidates.sort(key=lambda record: record.pmid)
-    drawn = random.Random(SEED).sample(candidates, SIZE)
-    held_out = {record.pmid for record in drawn[SIZE - HELD_OUT :]}
+    generator = random.Random(SEED)
+    # The first draw was 240 reports in one sample (160 tuning, then 80 held out); the second draws from the rest.
+    first = generator.sample(candidates, 240)
+    split_of = {record.pmid: "tuning" for record in first[:160]}
+    split_of.update((record.pmid, "held_out_1") for record in first[160:])
+    rest = [record for record in candidates if record.pmid not in split_of]
+    split_of.update((record.pmid, "held_out") for record in generator.sample(rest, 120))
+    chosen = sorted((record for record in candidates if record.pmid in split_of), key=lambda record: record.pmid)
     with open(args.out, "w", encoding="utf-8") as out:
-        for record in sorted(drawn, key=lambda record: record.pmid):
+        for record in chosen:
             case = {
                 "pmid": record.pmid,
-                "split": "held_out" if record.pmid in held_out else "tuning",
+                "split": split_of[record.pmid],
                 "title": record.title,
                 "abstract": record.abstract,
                 "keywords": record.keywords,
@@ -58,7 +67,8 @@ def main() -> None:
                 "substances": [substance.name for substance in record.substances],
             }
             out.write(json.dumps(case, ensure_ascii=False) + "\n")
-    print(f"{len(candidates)} case reports with an abstract; wrote {SIZE} ({HELD_OUT} held out) to {args.out}")
+    sizes = ", ".join(f"{size} {name}" for name, size in PARTS)
+    print(f"{len(candidates)} case reports with an abstract; wrote {len(chosen)} ({sizes}) to {args.out}")
 
 
 if __name__ == "__main__":

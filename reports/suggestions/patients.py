@@ -114,7 +114,7 @@ _PLURAL_NOUNS = (
     "|siblings|twins|females|males|persons|individuals|adults|subjects|daughters|sons|members|sibs"
 )
 _COUNT = re.compile(
-    rf"\b(?P<count>\d{{1,2}}|{_WORD_NUMBER}|twin|twins)\s+(?:[\w-]+\s+){{0,3}}?(?P<noun>{_PLURAL_NOUNS})\b",
+    rf"\b(?P<count>\d{{1,2}}|{_WORD_NUMBER}|twin|twins)\s+(?:[\w()-]+\s+){{0,3}}?(?P<noun>{_PLURAL_NOUNS})\b",
     re.IGNORECASE,
 )
 # A count only counts where the report says these are its cases, not a cohort it studied or the literature.
@@ -125,7 +125,8 @@ _COUNT_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _LITERATURE = re.compile(
-    r"\b(?:literature|previously|reported\s+(?:so\s+far|to\s+date|in\s+the)|published|review(?:ed)?|cases\s+in\s+the"
+    r"\b(?:literature|previously|reported\s+(?:so\s+far|to\s+date|in\s+the)|published|review\s+of|reviewed"
+    r"|(?:systematic|retrospective|chart|record)\s+review|cases\s+in\s+the"
     r"|series\s+of|cohort|retrospective(?:ly)?|prospective|randomi[sz]ed|trial|survey|registry|database|among|out\s+of"
     r"|total\s+of|(?:\d+|%)\s+of\s+(?:the|these|all))\b",
     re.IGNORECASE,
@@ -133,7 +134,7 @@ _LITERATURE = re.compile(
 _SINGLE = re.compile(
     r"\b(?:a|an|one|this|our|the)\s+(?:[\w'-]+\s+){0,5}?"
     r"(?:patient|case|woman|man|girl|boy|child|infant|neonate|newborn|baby|adolescent|lady|gentleman|female|male"
-    r"|primigravida|toddler|instance)\b",
+    r"|primigravida|toddler|instance|adult)\b",
     re.IGNORECASE,
 )
 # Words that say the report is about more than one patient, even when it does not say how many.
@@ -141,6 +142,17 @@ _ONE_AND_MORE = re.compile(
     rf"\bone\s+(?:case|patient)\s+(?:of|with)\b[^.;]*?\band\s+(?P<count>\d{{1,2}}|{_WORD_NUMBER})\s+"
     rf"(?:other\s+)?(?:cases|patients)\b",
     re.IGNORECASE,
+)
+# "18q- syndrome in a mother and her daughter": two patients, each with the sex its word gives.
+_PAIR = re.compile(
+    r"\b(?:a|the|in)\s+(?P<parent>mother|father)\s+and\s+(?:her|his|their)\s+(?:\w+\s+)?"
+    r"(?P<child>daughter|son|child|infant|baby|newborn)\b",
+    re.IGNORECASE,
+)
+# A sentence that opens on one patient: "A liveborn triploid child had ...".
+_ANCHOR = re.compile(
+    r"(?:^|(?<=[.;]\s))(?:A|An)\s+(?:[\w,-]+\s+){0,4}?"
+    r"(?P<noun>child|infant|neonate|newborn|baby|girl|boy|woman|man|patient)\b",
 )
 _GROUP_AGES = re.compile(
     rf"\s*,?\s*(?:aged|age|ages)\s+(?P<amounts>\d{{1,2}}(?:\s*(?:,|and)\s*\d{{1,2}})*)(?:\s*(?P<unit>{_UNIT_WORDS})\b)?",
@@ -230,6 +242,16 @@ def suggest_patients(*, title: str, abstract: str, mesh: list[str]) -> PatientSu
     groups = _counts(text, parts)
 
     count: int | None
+    pair = _PAIR.search(text)
+    if pair and not groups and not mentions:
+        sentence = _sentence_at(parts, pair.start())
+        return PatientSuggestion(
+            count=2,
+            patients=[
+                SuggestedPatient(sex=_sex(pair.group("parent")), evidence=sentence),
+                SuggestedPatient(sex=_sex(pair.group("child")), evidence=sentence),
+            ],
+        )
     if groups:
         count = max(group.count for group in groups)
         # A group of one sex and age ("twin girls aged 4") describes every one of its patients.
@@ -237,6 +259,9 @@ def suggest_patients(*, title: str, abstract: str, mesh: list[str]) -> PatientSu
         individuals = [m for m in mentions if m.count == 1]
         if len(individuals) > count:
             return PatientSuggestion(count=None)
+        if individuals and len(individuals) < count:
+            # A patient introduced without an age ("A liveborn triploid child ...") takes its place in the order.
+            individuals = _with_anchors(text, parts, individuals, count)
         patients = [_patient(m) for m in individuals]
         if not individuals and group.ages:
             patients = [SuggestedPatient(age=age, sex=group.sex, evidence=group.sentence) for age in group.ages]
@@ -435,6 +460,15 @@ def _counts(text: str, parts: list[tuple[int, str]]) -> list[Mention]:
             sentence = _sentence_at(parts, match.start())
             groups.append(Mention(match.start(), match.end(), None, "", int(more) + 1, sentence))
     return groups
+
+
+def _with_anchors(text: str, parts: list[tuple[int, str]], individuals: list[Mention], count: int) -> list[Mention]:
+    anchors = [
+        Mention(match.start(), match.end(), None, _sex(match.group("noun")), 1, _sentence_at(parts, match.start()))
+        for match in _ANCHOR.finditer(text)
+        if not any(match.start() < m.end and m.start < match.end() for m in individuals)
+    ]
+    return sorted(individuals + anchors[: count - len(individuals)], key=lambda mention: mention.start)
 
 
 def _group_sex(phrase: str) -> str:

@@ -140,3 +140,38 @@ def test_a_translated_title_in_brackets_is_read():
 def test_hostile_text_gives_a_plain_answer():
     found = patients("\x00" * 50 + "(" * 500 + " year old " * 200)
     assert found.count in (None, 0, 1)
+
+
+def test_a_mother_and_her_daughter_are_two_female_patients():
+    found = patients("The 18q- syndrome is described in a mother and her daughter.", title="18q- syndrome.")
+    assert found.count == 2
+    assert [p.sex for p in found.patients] == ["female", "female"]
+
+
+def test_a_group_named_with_odd_words_between_is_counted():
+    found = patients("Four Kp(a-b-) Japanese sisters have otherwise normal Kell antigens.", title="A new allele.")
+    assert found.count == 4
+    assert [p.sex for p in found.patients] == ["female"] * 4
+
+
+def test_reviewing_one_s_own_patients_is_not_the_literature():
+    found = patients("We review the resuscitation of two brothers aged 2 and 4 who presented two years apart.")
+    assert ages(found) == [(Decimal(2), "years"), (Decimal(4), "years")]
+
+
+def test_a_patient_introduced_without_an_age_keeps_its_place_among_the_others():
+    found = patients(
+        "We studied one case of true triploidy and two cases of triploid mosaicism. A liveborn triploid child had "
+        "cebocephaly. A 16-year-old girl with mosaicism had normal eyes. A 13-year-old boy with mosaicism had "
+        "cataracts."
+    )
+    assert found.count == 3
+    assert ages(found) == [None, (Decimal(16), "years"), (Decimal(13), "years")]
+    assert [p.sex for p in found.patients] == ["", "female", "male"]
+
+
+def test_an_adult_is_one_patient_whose_sex_mesh_may_give():
+    found = patients("An adult with cutaneous diphtheria was admitted.", title="Diphtheria.", mesh=("Humans", "Male"))
+    assert found.count == 1
+    assert found.patients[0].sex == "male"
+    assert found.patients[0].age is None
