@@ -27,6 +27,9 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--files", type=Path, default=ROOT / "var" / "baseline")
+    parser.add_argument(
+        "--no-suggestions", dest="suggest", action="store_false", help="import without suggesting cases"
+    )
     args = parser.parse_args()
     files = sorted(args.files.glob("pubmed*.xml.gz"))
     if not files:
@@ -51,9 +54,11 @@ def main() -> None:
         _create_postgres(args.postgres_url, name)
     try:
         call_command("migrate", verbosity=0)
-        rows = run(files)
+        rows = run(files, suggest=args.suggest)
+        suggestions = "with suggested cases" if args.suggest else "without suggestions"
         print(
-            f"\n## Import of the PubMed baseline files into {connection.vendor} ({connection.settings_dict['NAME']})\n"
+            f"\n## Import of the PubMed baseline files into {connection.vendor}, {suggestions} "
+            f"({connection.settings_dict['NAME']})\n"
         )
         print("| file | records | refused | first import s | records/s | second import s | second: unchanged |")
         print("|---|---:|---:|---:|---:|---:|---:|")
@@ -75,19 +80,19 @@ def main() -> None:
         scratch.cleanup()
 
 
-def run(files: list[Path]) -> list[dict]:
+def run(files: list[Path], *, suggest: bool = True) -> list[dict]:
     from reports.importers.service import import_file
 
     rows = []
     for path in files:
         started = time.perf_counter()
         # A baseline file holds a few records that cannot be imported (an erratum without any title); the rest go in.
-        first = import_file(file=path, skip_refused=True)
+        first = import_file(file=path, skip_refused=True, suggest=suggest)
         first_seconds = time.perf_counter() - started
         if not first.written:
             sys.exit(f"{path.name} was refused: {[str(p) for p in first.refused[:5]]}")
         started = time.perf_counter()
-        second = import_file(file=path, skip_refused=True)
+        second = import_file(file=path, skip_refused=True, suggest=suggest)
         rows.append(
             {
                 "file": path.name,
@@ -103,13 +108,17 @@ def run(files: list[Path]) -> list[dict]:
 
 
 def print_counts() -> None:
-    from reports.models import CaseReport, Citation
+    from reports.models import CaseReport, Citation, Origin, Patient
 
     reports = CaseReport.objects.count()
     case_reports = CaseReport.objects.filter(publication_types__name="Case Reports").count()
     citations = Citation.objects.count()
     resolved = Citation.objects.filter(cited_report__isnull=False).count()
     print(f"Reports: {reports:,} ({case_reports:,} of them Case Reports)")
+    print(
+        f"Suggested patients: {Patient.objects.filter(origin=Origin.SUGGESTED).count():,} in "
+        f"{CaseReport.objects.filter(patients__origin=Origin.SUGGESTED).distinct().count():,} reports"
+    )
     print(f"References: {citations:,}, of which resolved to a report in casebase: {resolved:,}")
 
 

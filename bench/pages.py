@@ -74,7 +74,9 @@ def main() -> None:
     try:
         call_command("migrate", verbosity=0)
         from reports.importers.service import import_file
-        from reports.models import CaseReport, PublicationType
+        from django.db.models import Count
+
+        from reports.models import CaseReport, Condition, Intervention, PublicationType
 
         for path in files:
             result = import_file(file=path, skip_refused=True)
@@ -86,6 +88,22 @@ def main() -> None:
         report_ids = list(CaseReport.objects.order_by("?").values_list("pk", flat=True)[:20])
         pages = [(label, url.format(case_reports=case_reports)) for label, url in PAGES]
         pages += [(f"report page #{n + 1}", f"/reports/{pk}/") for n, pk in enumerate(report_ids[:5])]
+        # The clinical pages, on the cases suggested from the abstracts at import: the most used terms.
+        condition = Condition.objects.annotate(n=Count("diagnoses")).order_by("-n").first()
+        intervention = Intervention.objects.annotate(n=Count("treatments")).order_by("-n").first()
+        with_patients = list(
+            CaseReport.objects.filter(patients__isnull=False).distinct().order_by("?").values_list("pk", flat=True)[:2]
+        )
+        if condition and intervention:
+            pages += [
+                ("filter: condition", f"/?condition={condition.name}"),
+                ("filter: woman, adult", "/?sex=female&age_group=adult"),
+                ("filter: curated cases only", "/?curated=true"),
+                (f"evidence: {intervention.name}", f"/interventions/{intervention.pk}/"),
+                (f"evidence: {condition.name}", f"/conditions/{condition.pk}/"),
+                ("patients list", f"/patients/?condition_id={condition.pk}"),
+            ]
+        pages += [(f"report page with patients #{n + 1}", f"/reports/{pk}/") for n, pk in enumerate(with_patients)]
 
         client = Client()
         rows = []
