@@ -73,9 +73,9 @@ def main() -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
     try:
         call_command("migrate", verbosity=0)
-        from reports.importers.service import import_file
         from django.db.models import Count
 
+        from reports.importers.service import import_file
         from reports.models import CaseReport, Condition, Intervention, PublicationType
 
         for path in files:
