@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup browser lint seed screenshots bench-import bench-pages eval-suggestions clean
+.PHONY: run test setup browser lint seed screenshots bench-import bench-pages eval-suggestions backup load restart-check clean
 
 run: setup
 	$(PY) manage.py migrate --no-input
@@ -50,6 +50,20 @@ eval-suggestions: setup
 	../shared/data/get-pubmed-baseline $(BASELINE)
 	$(PY) bench/suggestions/evaluate.py --split tuning
 	$(PY) bench/suggestions/evaluate.py --split held_out --files $(BASELINE)
+
+# Back up the database (DATABASE_URL, or db.sqlite3) to var/backups/, one file per weekday (docs/backups.md).
+backup: setup
+	mkdir -p var/backups
+	$(PY) manage.py backup_database var/backups/casebase-$$(date +%a).backup
+
+# Readers, a curator and an import at once against gunicorn on a new PostgreSQL database; fails on any error.
+load: setup
+	../shared/data/get-pubmed-baseline $(BASELINE)
+	$(PY) bench/load.py --seconds 60 --files $(BASELINE)
+
+# Restarts the local PostgreSQL under a running site and checks it answers 503, never 500, and recovers by itself.
+restart-check: setup
+	$(PY) bench/pg_restart.py
 
 # The browser tests drive Debian's Chromium (/usr/bin/chromium): installed here when missing and we are root, as on
 # CI; otherwise they are skipped with a message, unless CASEBASE_REQUIRE_BROWSER is set.

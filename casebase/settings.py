@@ -6,6 +6,10 @@ Every setting a deployment changes comes from an environment variable:
     SECRET_KEY     required unless DEBUG is on
     DATABASE_URL   default: SQLite in db.sqlite3 next to manage.py
     ALLOWED_HOSTS  comma-separated (default: 127.0.0.1,localhost)
+    HTTPS          "true" when the site is served over HTTPS, as in production (default: false): secure cookies, HSTS,
+                   redirects to https; behind a reverse proxy, the proxy sets X-Forwarded-Proto
+    CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://casebase.example.org (behind a proxy)
+    LOGIN_FAILURE_LIMIT   failed admin logins before an address and username are locked out (default: 5)
 """
 
 from pathlib import Path
@@ -40,17 +44,34 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_filters",
+    "simple_history",
+    "axes",
     "reports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from the app server, compressed and cached, before anything touches the database.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # A database that is down or full gives a clear 503 page instead of a traceback (reports/middleware.py).
+    "reports.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records which curator made each change in the history (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: counts failed logins and locks out after LOGIN_FAILURE_LIMIT of them.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out address is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "casebase.urls"
@@ -75,6 +96,10 @@ WSGI_APPLICATION = "casebase.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+# Connections are kept for a minute and checked before reuse, so that the site carries on by itself after
+# PostgreSQL restarts (a dead connection is replaced instead of failing the request).
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -92,6 +117,60 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # collectstatic writes gzip and brotli copies that whitenoise serves; names stay as they are, so pages work
+    # before collectstatic has run (tests, runserver).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# In development, whitenoise serves the apps' static files without collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
+
+# Production security (python manage.py check --deploy is clean with DEBUG off and HTTPS on).
+HTTPS = env.bool("HTTPS", default=False)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# Lets the domain join the browsers' HTTPS-only preload list (hstspreload.org); HSTS_PRELOAD=false opts out.
+SECURE_HSTS_PRELOAD = env.bool("HSTS_PRELOAD", default=HTTPS)
+# A reverse proxy terminates TLS and says so in this header (nginx: proxy_set_header X-Forwarded-Proto $scheme).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The health check is for load balancers, which ask over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
+# Content-Security-Policy: everything from this site only. No page has an inline script or style (a test checks
+# every main page in Chromium for violations), and the evidence chart is inline SVG, not a script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Failed logins (django-axes): after LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is
+# locked out for an hour; a successful login resets the count.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "reports/locked_out.html"
+# Behind a reverse proxy the client's address is in X-Forwarded-For; AXES_IPWARE_* say how to read it.
+AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Clinical lists are browsed page by page; this is the page size of the public list.
 REPORTS_PER_PAGE = env.int("REPORTS_PER_PAGE", default=25)

@@ -31,3 +31,25 @@ def ensure_admin(*, username: str = "admin") -> AdminAccount:
     password = secrets.token_urlsafe(12)
     users.create_superuser(username=username, email="", password=password)
     return AdminAccount(username=username, password=password)
+
+
+def add_staff(*, username: str, role: str) -> AdminAccount:
+    """Create a staff account in a role ("curator" or "viewer") with a random password, or put an existing
+    account in that role (its password unchanged). The roles are in reports/roles.py."""
+    from reports.roles import CURATORS, VIEWERS, ensure_roles
+
+    groups = ensure_roles()
+    names = {"curator": CURATORS, "viewer": VIEWERS}
+    if role not in names:
+        raise AccountError(f"The role is 'curator' or 'viewer', not '{role}'.")
+    users = get_user_model().objects
+    user = users.filter(**{users.model.USERNAME_FIELD: username}).first()
+    password = None
+    if user is None:
+        password = secrets.token_urlsafe(12)
+        user = users.create_user(username=username, email="", password=password)
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.remove(*groups.values())
+    user.groups.add(groups[names[role]])
+    return AdminAccount(username=username, password=password)

@@ -7,10 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Max, Prefetch
 from django.http import HttpResponseRedirect
+from django.middleware.csrf import CsrfViewMiddleware
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.views.decorators.csrf import csrf_exempt
+from simple_history.admin import SimpleHistoryAdmin
 
+from reports import history
+from reports.concurrency import VersionedForm
 from reports.importers import uploads
 from reports.importers.detect import FORMATS
 from reports.importers.service import import_file
@@ -21,6 +26,7 @@ from reports.models import (
     Condition,
     Diagnosis,
     Finding,
+    ImportRun,
     Intervention,
     Journal,
     Keyword,
@@ -37,6 +43,25 @@ from reports.models import (
     Treatment,
 )
 from reports.suggestions.store import accept, has_suggestions
+
+# Every model that keeps history (reports/history.py), in the order the deleted-records page names them.
+HISTORY_MODELS = [
+    CaseReport,
+    Patient,
+    Diagnosis,
+    Finding,
+    Treatment,
+    Outcome,
+    Citation,
+    Author,
+    Condition,
+    Intervention,
+    Journal,
+    Keyword,
+    PublicationType,
+    MeshDescriptor,
+    Substance,
+]
 
 
 class NumbersNewRows:
@@ -102,6 +127,38 @@ class ReportSubstanceInline(admin.TabularInline):
     numbered_by = "position"
     autocomplete_fields = ["substance"]
     verbose_name = "substance"
+
+
+class RefusesStaleSaves:
+    """Change forms carry the version they were opened at; a save over someone else's newer save is refused
+    (reports/concurrency.py)."""
+
+    form = VersionedForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        related = []
+        for inline in self.inlines:
+            fk = _fk_name(inline.model, self.model, getattr(inline, "fk_name", None))
+            if fk:
+                related.append((inline.model, fk))
+        form.version_related = related
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [*fieldsets, (None, {"fields": ["seen_version"], "classes": ["hidden"]})]
+
+
+def _fk_name(model, parent, name: str | None) -> str | None:
+    if name:
+        return name
+    for field in model._meta.get_fields():
+        if getattr(field, "many_to_one", False) and field.related_model is parent:
+            return field.name
+    return None
 
 
 class ConfirmsSuggestions:
@@ -195,8 +252,15 @@ class ImportForm(forms.Form):
         return upload
 
 
+def _content_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 @admin.register(CaseReport)
-class CaseReportAdmin(ConfirmsSuggestions, NumbersNewRows, admin.ModelAdmin):
+class CaseReportAdmin(RefusesStaleSaves, ConfirmsSuggestions, NumbersNewRows, SimpleHistoryAdmin):
     list_display = ["title", "journal", "publication_date", "pmid", "doi", "patient_count", "source_format"]
     list_filter = ["source_format", "publication_types", "pub_year"]
     list_select_related = ["journal"]
@@ -247,13 +311,31 @@ class CaseReportAdmin(ConfirmsSuggestions, NumbersNewRows, admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("import/", self.admin_site.admin_view(self.import_view), name="reports_casereport_import"),
+            # Exempt from the CSRF middleware, whose check reads the whole body: import_view checks the upload's
+            # size first, then CSRF itself.
+            path(
+                "import/", self.admin_site.admin_view(csrf_exempt(self.import_view)), name="reports_casereport_import"
+            ),
+            path("deleted/", self.admin_site.admin_view(self.deleted_view), name="reports_deleted"),
             *super().get_urls(),
         ]
 
+    def deleted_view(self, request):
+        """Records that were deleted, with a link to each one's last version, whose Revert brings it back."""
+        visible = [model for model in HISTORY_MODELS if request.user.has_perm(f"reports.view_{model._meta.model_name}")]
+        if not visible:
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Deleted records",
+            "deleted": history.deleted_records(models_=visible),
+        }
+        return TemplateResponse(request, "admin/reports/deleted.html", context)
+
     def import_view(self, request):
         """Upload a file, see what it would change (a dry run), then confirm: the same import as the command."""
-        if not self.has_add_permission(request):
+        if not request.user.has_perm("reports.import_reports"):
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
@@ -262,8 +344,16 @@ class CaseReportAdmin(ConfirmsSuggestions, NumbersNewRows, admin.ModelAdmin):
             "preview": None,  # the dry run's result, shown with a button to confirm
             "result": None,  # the confirmed import's result
         }
-        pending = request.session.setdefault("casebase_imports", {})
         limit = settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
+        if request.method == "POST" and _content_length(request) > limit + 64 * 1024:
+            # Refused before anything reads the body (request.POST reads all of it); nothing changes, so this
+            # answer needs no CSRF check.
+            messages.error(request, f"The upload is larger than {settings.IMPORT_MAX_UPLOAD_MB} MB; nothing was read.")
+            return TemplateResponse(request, "admin/reports/casereport/import.html", {**context, "form": ImportForm()})
+        refused = CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
+        if refused:
+            return refused
+        pending = request.session.setdefault("casebase_imports", {})
         if request.method == "POST" and "confirm" in request.POST:
             token = request.POST.get("token", "")
             upload = pending.pop(token, None)
@@ -278,6 +368,8 @@ class CaseReportAdmin(ConfirmsSuggestions, NumbersNewRows, admin.ModelAdmin):
                     name=upload["name"],
                     format=upload["format"] or None,
                     skip_refused=upload.get("skip_refused", False),
+                    user=request.user,
+                    via="admin",
                 )
                 uploads.discard(token)
                 notify = messages.success if result.ok else messages.warning if result.written else messages.error
@@ -285,9 +377,6 @@ class CaseReportAdmin(ConfirmsSuggestions, NumbersNewRows, admin.ModelAdmin):
                 return TemplateResponse(
                     request, "admin/reports/casereport/import.html", {**context, "form": ImportForm(), "result": result}
                 )
-        elif request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > limit + 64 * 1024:
-            form = ImportForm()
-            form.add_error(None, f"The upload is larger than {settings.IMPORT_MAX_UPLOAD_MB} MB; nothing was read.")
         elif request.method == "POST":
             form = ImportForm(request.POST, request.FILES)
             if form.is_valid():
@@ -380,7 +469,7 @@ class TreatmentInline(admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(ConfirmsSuggestions, NumbersNewRows, admin.ModelAdmin):
+class PatientAdmin(RefusesStaleSaves, ConfirmsSuggestions, NumbersNewRows, SimpleHistoryAdmin):
     list_display = ["__str__", "report", "sex", "age_value", "age_unit", "conditions", "origin"]
     list_filter = ["origin", "sex", "age_unit", "diagnoses__certainty"]
     actions = ["accept_suggestions"]
@@ -441,7 +530,7 @@ class OutcomeInline(admin.TabularInline):
 
 
 @admin.register(Treatment)
-class TreatmentAdmin(ConfirmsSuggestions, admin.ModelAdmin):
+class TreatmentAdmin(RefusesStaleSaves, ConfirmsSuggestions, SimpleHistoryAdmin):
     list_display = ["__str__", "patient", "report", "outcome_list"]
     list_filter = ["intervention__kind", "route", "outcomes__result"]
     list_select_related = ["intervention", "patient__report"]
@@ -476,7 +565,7 @@ class TreatmentAdmin(ConfirmsSuggestions, admin.ModelAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
     # References link to https sites; a typed address without a scheme is taken as https.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["__str__", "report", "year", "pmid", "doi", "cited_report"]
@@ -501,7 +590,7 @@ class CitationAdmin(admin.ModelAdmin):
 # Vocabularies -----------------------------------------------------------------------------------------------------
 
 
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
     """Vocabulary terms: a term in use cannot be deleted (the database refuses), so the list shows the use."""
 
     list_display = ["name", "synonym_text", "mesh_ui", "uses"]
@@ -534,7 +623,7 @@ class InterventionAdmin(TermAdmin):
 
 
 @admin.register(Journal)
-class JournalAdmin(admin.ModelAdmin):
+class JournalAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
     list_display = ["title", "iso_abbreviation", "issn", "nlm_unique_id", "report_count"]
     search_fields = ["title", "iso_abbreviation", "=issn", "=nlm_unique_id"]
     ordering = ["title"]  # Meta.ordering is dropped from the annotated (GROUP BY) queryset
@@ -547,7 +636,7 @@ class JournalAdmin(admin.ModelAdmin):
         return journal.report_total
 
 
-class IndexTermAdmin(admin.ModelAdmin):
+class IndexTermAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
     search_fields = ["name"]
     ordering = ["name"]  # Meta.ordering is dropped from the annotated (GROUP BY) queryset
     list_display = ["name", "report_count"]
@@ -580,3 +669,61 @@ class MeshDescriptorAdmin(IndexTermAdmin):
 class SubstanceAdmin(IndexTermAdmin):
     list_display = ["name", "ui", "registry_number", "report_count"]
     search_fields = ["name", "=ui", "=registry_number"]
+
+
+# The parts of a case edited inline on a patient's or treatment's page have their own lists too, so that their
+# history (and a deleted row) can be found and restored.
+
+
+@admin.register(Diagnosis)
+class DiagnosisAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
+    list_display = ["__str__", "patient", "origin"]
+    list_filter = ["certainty", "origin"]
+    list_select_related = ["condition", "patient"]
+    search_fields = ["condition__name", "patient__report__title"]
+    autocomplete_fields = ["patient", "condition"]
+
+
+@admin.register(Finding)
+class FindingAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
+    list_display = ["__str__", "kind", "patient"]
+    list_filter = ["kind"]
+    list_select_related = ["patient"]
+    search_fields = ["name", "patient__report__title"]
+    autocomplete_fields = ["patient"]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
+    list_display = ["__str__", "treatment", "origin"]
+    list_filter = ["result", "origin"]
+    list_select_related = ["treatment__intervention"]
+    search_fields = ["treatment__intervention__name", "treatment__patient__report__title"]
+    autocomplete_fields = ["treatment"]
+
+
+@admin.register(Author)
+class AuthorAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
+    list_display = ["__str__", "position", "report"]
+    list_select_related = ["report"]
+    search_fields = ["last_name", "fore_name", "collective_name", "report__title"]
+    autocomplete_fields = ["report"]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """The record of every import: read only, since it says what happened."""
+
+    list_display = ["__str__", "started_at", "via", "user", "records", "created", "updated", "unchanged", "refused"]
+    list_filter = ["via", "format"]
+    list_select_related = ["user"]
+    search_fields = ["source"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -15,9 +15,19 @@ def keep_search_index(sender, using, **kwargs):
         search_index.install(connection)
 
 
+def keep_roles(sender, using, **kwargs):
+    """After every migrate: the curator and viewer groups, with the permissions of every model there is now."""
+    from reports.roles import ensure_roles
+
+    ensure_roles()
+
+
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "Case reports"
 
     def ready(self):
         post_migrate.connect(keep_search_index, sender=self)
+        # Django creates permissions in its own post_migrate handler (auth app); ours runs after it, since the
+        # reports app comes later in INSTALLED_APPS.
+        post_migrate.connect(keep_roles, sender=self)

@@ -42,6 +42,9 @@ SORTS = {
 }
 
 
+# Ids are 64-bit integers: a larger number is refused with a message rather than overflow the database's integers.
+MAX_ID = 2**63 - 1
+
 FORM_ID = "search-form"
 # Set by the facet links and the evidence pages, shown as "Narrowed to ..." above the results, kept by the form.
 EXACT_FILTERS = ("condition_id", "intervention_id", "journal_id", "cites", "cited_by")
@@ -95,10 +98,10 @@ class CaseReportFilter(django_filters.FilterSet):
 
     # Patient-level filters: combined in filter_queryset, never applied one by one.
     condition = django_filters.CharFilter(label="Condition")
-    condition_id = django_filters.NumberFilter(label="Condition (exact)", min_value=1)
+    condition_id = django_filters.NumberFilter(label="Condition (exact)", min_value=1, max_value=MAX_ID)
     certainty = django_filters.ChoiceFilter(label="Diagnostic certainty", choices=Diagnosis.Certainty.choices)
     intervention = django_filters.CharFilter(label="Intervention")
-    intervention_id = django_filters.NumberFilter(label="Intervention (exact)", min_value=1)
+    intervention_id = django_filters.NumberFilter(label="Intervention (exact)", min_value=1, max_value=MAX_ID)
     outcome = django_filters.ChoiceFilter(label="Outcome", choices=Outcome.Result.choices)
     sex = django_filters.ChoiceFilter(label="Patient sex", choices=Patient.Sex.choices)
     age_group = django_filters.ChoiceFilter(
@@ -114,15 +117,19 @@ class CaseReportFilter(django_filters.FilterSet):
 
     year = django_filters.RangeFilter(label="Publication year", field_name="pub_year")
     journal = django_filters.CharFilter(label="Journal", method="filter_journal")
-    journal_id = django_filters.NumberFilter(label="Journal (exact)", field_name="journal_id", min_value=1)
+    journal_id = django_filters.NumberFilter(
+        label="Journal (exact)", field_name="journal_id", min_value=1, max_value=MAX_ID
+    )
     keyword = django_filters.CharFilter(label="Keyword", method="filter_keyword")
     publication_type = django_filters.ModelChoiceFilter(
         label="Publication type", queryset=PublicationType.objects.all(), method="filter_publication_type"
     )
     full_text = django_filters.BooleanFilter(label="Free full text in PMC", method="filter_full_text")
     coi = django_filters.BooleanFilter(label="Has a conflict-of-interest statement", method="filter_coi")
-    cites = django_filters.NumberFilter(label="Cites report", method="filter_cites", min_value=1)
-    cited_by = django_filters.NumberFilter(label="Cited by report", method="filter_cited_by", min_value=1)
+    cites = django_filters.NumberFilter(label="Cites report", method="filter_cites", min_value=1, max_value=MAX_ID)
+    cited_by = django_filters.NumberFilter(
+        label="Cited by report", method="filter_cited_by", min_value=1, max_value=MAX_ID
+    )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
         choices=[

@@ -253,7 +253,8 @@ DEFERRED_SETTING = "casebase.search_deferred"
 def deferred(connection):
     """Inside, writes to a report and its parts leave its document alone; the writer calls refresh() for the
     reports it wrote before leaving. For bulk imports: a document is then written once per report instead of once
-    per inserted row. Must be used inside a transaction, so that nobody else ever sees the switch."""
+    per inserted row. Must be used inside a transaction, so that nobody else ever sees the switch, and an error
+    that leaves the block must leave the transaction too (`with transaction.atomic(), deferred(connection):`)."""
     if not connection.in_atomic_block:
         raise RuntimeError("search_index.deferred() needs a transaction")
     vendor = _vendor(connection)
@@ -262,14 +263,14 @@ def deferred(connection):
             cursor.execute("SELECT set_config(%s, 'on', true)", [DEFERRED_SETTING])
         else:
             cursor.execute("UPDATE reports_search_control SET deferred = 1")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            if vendor == "postgresql":
-                cursor.execute("SELECT set_config(%s, 'off', true)", [DEFERRED_SETTING])
-            else:
-                cursor.execute("UPDATE reports_search_control SET deferred = 0")
+    yield
+    # Not in a `finally`: after an error the transaction is rolled back, which undoes the switch, and a query here
+    # would fail on the broken transaction and hide the error behind its own.
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute("SELECT set_config(%s, 'off', true)", [DEFERRED_SETTING])
+        else:
+            cursor.execute("UPDATE reports_search_control SET deferred = 0")
 
 
 def refresh(connection, report_ids) -> None:

@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
@@ -128,3 +128,17 @@ class PatientListView(FilterView):
         if self.filterset.is_bound and not self.filterset.is_valid():
             response_kwargs["status"] = 400
         return super().render_to_response(context, **response_kwargs)
+
+
+def health(request):
+    """For load balancers and monitoring: 200 when the database answers a query, else 503. Reads nothing else,
+    writes nothing."""
+    from django.db import DatabaseError, connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        return JsonResponse({"status": "unavailable", "database": str(error).splitlines()[0]}, status=503)
+    return JsonResponse({"status": "ok", "database": connection.vendor})

@@ -5,6 +5,8 @@ from reports.accounts import AccountError, ensure_admin
 
 pytestmark = pytest.mark.django_db
 
+User = get_user_model()
+
 
 def test_ensure_admin_creates_an_active_superuser_with_a_random_password():
     account = ensure_admin(username="admin")
@@ -27,3 +29,47 @@ def test_ensure_admin_refuses_to_promote_an_existing_ordinary_account():
     with pytest.raises(AccountError):
         ensure_admin(username="admin")
     assert not get_user_model().objects.get(username="admin").is_superuser
+
+
+def test_add_staff_creates_a_curator_or_moves_an_account_to_viewers():
+    from reports.accounts import add_staff
+    from reports.roles import CURATORS, VIEWERS
+
+    created = add_staff(username="anna", role="curator")
+    anna = User.objects.get(username="anna")
+    assert created.password
+    assert anna.check_password(created.password)
+    assert anna.is_staff
+    assert not anna.is_superuser
+    assert list(anna.groups.values_list("name", flat=True)) == [CURATORS]
+    again = add_staff(username="anna", role="viewer")
+    assert again.password is None
+    assert list(anna.groups.values_list("name", flat=True)) == [VIEWERS]
+
+
+def test_add_staff_refuses_an_unknown_role():
+    from reports.accounts import add_staff
+
+    with pytest.raises(AccountError, match="'curator' or 'viewer'"):
+        add_staff(username="bob", role="owner")
+
+
+def test_repeated_failed_logins_lock_the_account_out_from_that_address(client, settings):
+    User.objects.create_superuser(username="anna", password="the-right-password-123")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post("/admin/login/?next=/admin/", {"username": "anna", "password": "wrong"})
+        assert response.status_code == 200  # the login form again, with its error
+    last = client.post("/admin/login/?next=/admin/", {"username": "anna", "password": "wrong"})
+    assert last.status_code == 429  # the failure that reaches the limit locks
+    locked = client.post("/admin/login/?next=/admin/", {"username": "anna", "password": "the-right-password-123"})
+    assert locked.status_code == 429  # even with the right password
+    assert b"Too many failed logins" in locked.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_successful_login_before_the_limit_resets_the_count(client, settings):
+    User.objects.create_superuser(username="anna", password="the-right-password-123")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        client.post("/admin/login/?next=/admin/", {"username": "anna", "password": "wrong"})
+    ok = client.post("/admin/login/?next=/admin/", {"username": "anna", "password": "the-right-password-123"})
+    assert ok.status_code == 302

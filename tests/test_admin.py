@@ -1,8 +1,7 @@
 """The curators' admin, driven through its real pages by a logged-in curator, the way a browser would use it."""
 
-from dataclasses import dataclass, field
+import io
 from decimal import Decimal
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -10,12 +9,15 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from reports.importers.service import import_file
 from reports.models import (
     Author,
     CaseReport,
@@ -23,6 +25,7 @@ from reports.models import (
     Condition,
     Diagnosis,
     Finding,
+    ImportRun,
     Intervention,
     Journal,
     Keyword,
@@ -37,7 +40,9 @@ from reports.models import (
     Substance,
     Treatment,
 )
+from tests.admin_forms import open_admin_form
 from tests.factories import make_patient, make_report
+from tests.markup import HOSTILE_ABSTRACT, HOSTILE_REFERENCE, HOSTILE_TITLE, hostile_pubmed_file, live_markup
 
 
 def registered_models():
@@ -54,118 +59,6 @@ def change_url(obj) -> str:
 
 def link(url: str, text: str) -> str:
     return f'<a href="{url}">{escape(text)}</a>'
-
-
-# Reading and submitting an admin form -----------------------------------------------------------------------------
-
-
-class _MainFormControls(HTMLParser):
-    """What a browser submits from the admin's main form (<form id="<model>_form">): every input, select and
-    textarea, including the inlines' management forms; not submit buttons, unchecked boxes or disabled controls."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.found = False
-        self.inside = False
-        self.data: dict[str, list[str]] = {}
-        self.labels: dict[str, list[str]] = {}
-        self.autocompletes: list[tuple[str, str, str]] = []
-        self._select: dict | None = None
-        self._option: list | None = None
-        self._textarea: list | None = None
-
-    def _add(self, name: str, value: str) -> None:
-        self.data.setdefault(name, []).append(value)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form" and (attrs.get("id") or "").endswith("_form"):
-            self.found = self.inside = True
-        if not self.inside or "disabled" in attrs:
-            return
-        if tag == "input" and attrs.get("name"):
-            kind = attrs.get("type", "text")
-            if kind in {"submit", "button", "image", "reset", "file"}:
-                return
-            if kind in {"checkbox", "radio"}:
-                if "checked" in attrs:
-                    self._add(attrs["name"], attrs.get("value", "on"))
-                return
-            self._add(attrs["name"], attrs.get("value") or "")
-        elif tag == "select" and attrs.get("name"):
-            self._select = {"name": attrs["name"], "multiple": "multiple" in attrs, "options": []}
-            if "admin-autocomplete" in (attrs.get("class") or ""):
-                self.autocompletes.append((attrs["data-app-label"], attrs["data-model-name"], attrs["data-field-name"]))
-        elif tag == "option" and self._select is not None:
-            self._option = [attrs.get("value"), "", "selected" in attrs]
-            self._select["options"].append(self._option)
-        elif tag == "textarea" and attrs.get("name"):
-            self._textarea = [attrs["name"], ""]
-
-    def handle_data(self, data):
-        if self._option is not None:
-            self._option[1] += data
-        if self._textarea is not None:
-            self._textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "option":
-            self._option = None
-        elif tag == "select" and self._select is not None:
-            select, self._select = self._select, None
-            options = [
-                (text.strip() if value is None else value, text.strip(), chosen)
-                for value, text, chosen in select["options"]
-            ]
-            chosen = [option for option in options if option[2]]
-            if not chosen and not select["multiple"] and options:
-                chosen = options[:1]  # a browser submits the first option of a single select
-            self.data.setdefault(select["name"], [])
-            self.labels[select["name"]] = [label for _, label, _ in chosen]
-            for value, _, _ in chosen:
-                self._add(select["name"], value)
-        elif tag == "textarea" and self._textarea is not None:
-            (name, text), self._textarea = self._textarea, None
-            # Browsers drop the newline that Django writes right after <textarea>.
-            self._add(name, text.removeprefix("\r\n").removeprefix("\n"))
-
-
-@dataclass
-class AdminForm:
-    """An admin change (or add) page's main form, filled in as the page offers it."""
-
-    url: str
-    page: object
-    data: dict[str, list[str]]
-    labels: dict[str, list[str]] = field(default_factory=dict)
-    autocompletes: list[tuple[str, str, str]] = field(default_factory=list)
-
-    def __getitem__(self, name: str) -> str:
-        (value,) = self.data[name]
-        return value
-
-    def __setitem__(self, name: str, value: str) -> None:
-        self.data[name] = [value]
-
-    def label(self, name: str) -> str:
-        """The text of the option a select shows as chosen."""
-        (label,) = self.labels[name]
-        return label
-
-    def submit(self, client):
-        return client.post(self.url, self.data)
-
-
-def open_admin_form(client, url: str) -> AdminForm:
-    page = client.get(url)
-    assert page.status_code == 200, url
-    parser = _MainFormControls()
-    parser.feed(page.content.decode())
-    parser.close()
-    assert parser.found, f"{url} has no main form"
-    return AdminForm(url=url, page=page, data=parser.data, labels=parser.labels, autocompletes=parser.autocompletes)
 
 
 def report_contents(report: CaseReport) -> dict[str, int]:
@@ -193,8 +86,9 @@ SEED_REPORT_CONTENTS = {
 
 @pytest.fixture
 def every_model_has_a_row(seed_report):
-    """The seed, plus a MeSH heading and a substance (the seed has neither), so every registered admin has a row
-    to show."""
+    """The seed, plus a MeSH heading, a substance and an import run (the seed has none of them), so every
+    registered admin has a row to show."""
+    ImportRun.objects.create(source="pubmed.xml", format="pubmed_xml", via="command", records=1, created=1)
     descriptor = MeshDescriptor.objects.create(name="Sjogren's Syndrome", ui="D012859")
     MeshHeading.objects.create(report=seed_report, descriptor=descriptor, is_major=True, position=1)
     substance = Substance.objects.create(name="Naltrexone", ui="D009271", registry_number="5S6W795CQM")
@@ -228,6 +122,13 @@ def test_the_reports_app_registers_the_models_a_curator_edits():
         "PublicationType",
         "MeshDescriptor",
         "Substance",
+        # Parts of a case edited inline elsewhere, listed too so that their history can be found and restored.
+        "Diagnosis",
+        "Finding",
+        "Outcome",
+        "Author",
+        # The record of imports: read only.
+        "ImportRun",
     }
 
 
@@ -254,13 +155,24 @@ def test_every_admin_change_page_shows_its_object(staff_client, every_model_has_
     assertContains(response, f"<h2>{escape(str(obj))}</h2>", html=True)
 
 
-@pytest.mark.parametrize("model", registered_models(), ids=lambda model: model._meta.model_name)
+@pytest.mark.parametrize(
+    "model", [m for m in registered_models() if m is not ImportRun], ids=lambda model: model._meta.model_name
+)
 def test_every_admin_add_page_offers_an_empty_form(staff_client, model):
     response = staff_client.get(admin_url(model, "add"))
 
     assert response.status_code == 200
     assert response.context["add"] is True
     assertContains(response, f"Add {model._meta.verbose_name}")
+
+
+def test_the_record_of_imports_is_read_only(staff_client):
+    run = ImportRun.objects.create(source="pubmed.xml", format="pubmed_xml", via="command")
+    assert staff_client.get(admin_url(ImportRun, "add")).status_code == 403
+    page = staff_client.get(admin_url(ImportRun, "change", run.pk))
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
+    assert staff_client.post(admin_url(ImportRun, "delete", run.pk), {"post": "yes"}).status_code == 403
 
 
 # What the pages show ----------------------------------------------------------------------------------------------
@@ -626,8 +538,11 @@ def assert_deleting_is_refused(client, term, protected: list[str]) -> None:
 
 def test_a_condition_that_patients_are_diagnosed_with_cannot_be_deleted(staff_client, seed_report):
     condition = Condition.objects.get(name="Sjogren's syndrome")
+    diagnosis = Diagnosis.objects.get(condition=condition)
 
-    assert_deleting_is_refused(staff_client, condition, ["Diagnosis: Sjogren's syndrome (suspected)"])
+    assert_deleting_is_refused(
+        staff_client, condition, ["Diagnosis: " + link(change_url(diagnosis), "Sjogren's syndrome (suspected)")]
+    )
 
 
 def test_an_intervention_that_patients_received_cannot_be_deleted(staff_client, naltrexone_treatment):
@@ -920,3 +835,85 @@ def test_a_curator_can_choose_to_import_the_readable_records_of_a_file(staff_cli
     done = staff_client.post(IMPORT_URL, {"token": lenient.context["token"], "confirm": "1"})
     assertContains(done, "1 records refused and left out")
     assert list(CaseReport.objects.values_list("pmid", flat=True)) == [111]
+
+
+class RecordingUploadHandler(FileUploadHandler):
+    """Counts the bytes of uploaded files that reach Django's upload handlers: the bytes that were read."""
+
+    received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        RecordingUploadHandler.received += len(raw_data)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+@pytest.fixture
+def recorded_uploads(settings):
+    settings.FILE_UPLOAD_HANDLERS = ["tests.test_admin.RecordingUploadHandler", *settings.FILE_UPLOAD_HANDLERS]
+    RecordingUploadHandler.received = 0
+    return RecordingUploadHandler
+
+
+def test_an_upload_over_the_limit_is_refused_before_any_of_it_is_read(
+    staff_client, upload_dir, settings, recorded_uploads
+):
+    settings.IMPORT_MAX_UPLOAD_MB = 1
+    response = staff_client.post(IMPORT_URL, {"file": upload("big.xml", b"x" * (3 * 1024 * 1024)), "format": ""})
+    assertContains(response, "The upload is larger than 1 MB; nothing was read.")
+    assert recorded_uploads.received == 0
+    assert not upload_dir.exists() or list(upload_dir.iterdir()) == []
+
+    # The same page reads an upload within the limit.
+    staff_client.post(IMPORT_URL, {"file": upload("seed.txt", SEED_PAGE_FILE.read_bytes()), "format": ""})
+    assert recorded_uploads.received == len(SEED_PAGE_FILE.read_bytes())
+
+
+def test_with_csrf_checks_on_an_upload_over_the_limit_is_still_refused_unread_and_others_still_checked(
+    django_user_model, upload_dir, settings, recorded_uploads
+):
+    # The CSRF check reads request.POST, that is the whole body; the size is checked before it.
+    settings.IMPORT_MAX_UPLOAD_MB = 1
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(django_user_model.objects.create_superuser(username="curator", password="a-long-password"))
+    token = client.get(IMPORT_URL).cookies["csrftoken"].value
+    seed_page = upload("seed.txt", SEED_PAGE_FILE.read_bytes())
+
+    big = client.post(IMPORT_URL, {"file": upload("big.xml", b"x" * (3 * 1024 * 1024)), "csrfmiddlewaretoken": token})
+    assertContains(big, "The upload is larger than 1 MB; nothing was read.")
+    assert recorded_uploads.received == 0
+
+    assert client.post(IMPORT_URL, {"file": seed_page, "format": ""}).status_code == 403  # no token
+    seed_page.seek(0)
+    preview = client.post(IMPORT_URL, {"file": seed_page, "format": "", "csrfmiddlewaretoken": token})
+    assertContains(preview, "seed.txt: would be: created 1, updated 0, unchanged 0")
+    assert client.post(IMPORT_URL, {"token": preview.context["token"], "confirm": "1"}).status_code == 403
+    assert CaseReport.objects.count() == 0
+
+
+# Stored cross-site scripting: markup in an imported file is shown as text on the curators' pages too
+# (tests/markup.py; the public pages are in tests/test_views.py).
+
+
+def test_markup_in_an_imported_file_is_text_on_the_admin_pages(staff_client):
+    assert import_file(file=io.BytesIO(hostile_pubmed_file()), name="hostile.xml").ok
+    report = CaseReport.objects.get()
+    citation = report.citations.get(position=1)
+    pages = {
+        "report": change_url(report),
+        "report list": admin_url(CaseReport, "changelist") + "?q=spondylectomy",
+        "citation": change_url(citation),
+        "citation list": admin_url(Citation, "changelist"),
+        "author list": admin_url(Author, "changelist"),
+        "keyword list": admin_url(Keyword, "changelist"),
+        "journal list": admin_url(Journal, "changelist"),
+    }
+    for name, url in pages.items():
+        response = staff_client.get(url)
+        assert response.status_code == 200, name
+        assert live_markup(response.content.decode()) == [], name
+    report_page = staff_client.get(change_url(report)).content.decode()
+    for shown in (HOSTILE_TITLE, HOSTILE_ABSTRACT, HOSTILE_REFERENCE):
+        assert escape(shown) in report_page

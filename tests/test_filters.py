@@ -1,9 +1,12 @@
 """One test per filter of the public list, counting the reports it lets through."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reports.filters import CaseReportFilter
-from reports.models import CaseReport, Citation, Condition, Intervention, Journal, PublicationType
+from reports.models import CaseReport, Citation, Condition, Intervention, Journal, Patient, PublicationType
+from reports.patient_filters import PatientFilter
 from tests.factories import make_patient, make_report
 
 pytestmark = pytest.mark.django_db
@@ -260,6 +263,9 @@ def test_relevance_is_the_order_when_searching():
         ({"certainty": "maybe"}, "certainty", "Select a valid choice."),
         ({"cites": "-4"}, "cites", "Ensure this value is greater than or equal to 1."),
         ({"condition_id": "x"}, "condition_id", "Enter a number."),
+        # Found by fuzzing: numbers past a 64-bit id overflowed SQLite's integers (a server error, not a message).
+        ({"condition_id": "9" * 30}, "condition_id", "less than or equal to 9223372036854775807"),
+        ({"cited_by": "1e999"}, "cited_by", "less than or equal to 9223372036854775807"),
     ],
 )
 def test_bad_values_of_the_new_filters_are_explained(params, field, message):
@@ -283,3 +289,60 @@ def test_curated_cases_only_leaves_out_suggested_patients_and_combines_with_the_
     assert titles({"condition": "gout", "curated": "true"}) == ["Curated female, suggested male"]
     assert titles({"sex": "male", "curated": "true"}) == []
     assert titles({"curated": "false", "sex": "male"}) == ["Curated female, suggested male"]
+
+
+# Hostile values: any request.GET makes a valid FilterSet whose queryset can be listed, or an invalid one whose
+# errors say what is wrong. The views' own fuzz tests (tests/test_views.py) send the same through the pages.
+
+FILTER_VALUES = (
+    st.sampled_from(
+        [
+            "' OR 1=1 --",
+            "1; DROP TABLE reports_casereport",
+            '"',
+            "%",
+            "_",
+            "\\",
+            "\x00",
+            "\x1b",
+            "9" * 30,
+            "-1",
+            "0",
+            "1e999",
+            "NaN",
+            "-Infinity",
+            "1.5",
+            "١٢",
+            "²",
+            "true",
+            "none",
+            "unknown",
+        ]
+    )
+    | st.text(max_size=20)
+    | st.integers().map(str)
+)
+
+
+def filter_data(names) -> st.SearchStrategy:
+    return st.dictionaries(st.sampled_from(names), FILTER_VALUES, max_size=6)
+
+
+def assert_valid_and_listable_or_explained(filterset) -> None:
+    if filterset.is_valid():
+        list(filterset.qs)
+    else:
+        assert filterset.errors
+        assert all(message.strip() for messages in filterset.errors.values() for message in messages)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(filter_data([*CaseReportFilter.base_filters, "age_min", "age_max", "year_min", "year_max"]))
+def test_any_values_of_the_list_filters_select_reports_or_are_explained(seed_report, data):
+    assert_valid_and_listable_or_explained(CaseReportFilter(data, queryset=CaseReport.objects.all()))
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(filter_data(list(PatientFilter.base_filters)))
+def test_any_values_of_the_patient_filters_select_patients_or_are_explained(seed_report, data):
+    assert_valid_and_listable_or_explained(PatientFilter(data, queryset=Patient.objects.for_list()))

@@ -2,11 +2,12 @@
 
 import contextlib
 import json
+import re
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from hypothesis import given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from reports.importers.service import import_file
@@ -263,3 +264,63 @@ def test_patients_added_by_a_json_import_make_their_report_searchable_by_its_cli
     result = import_file(file=path)
     assert (result.updated, result.unchanged) == (1, 0)
     assert titles("erdheim") == [report.title]
+
+
+# Hostile text: the syntax of FTS5 and of tsquery, quotes, SQL. It is only ever words to look for.
+
+SYNTAX_TOKENS = [
+    *"\"*^:()&|!<>-+'\\;%_=,.",
+    " ",
+    " ",
+    "NEAR",
+    "AND",
+    "NOT",
+    "title:",
+    "<->",
+    ":*",
+    "--",
+    "/*",
+    "*/",
+    "' OR 1=1 --",
+    "; DROP TABLE reports_casereport",
+    "\x00",
+    "\u202e",
+    "naltrexone",
+    "mouse",
+    "lupus",
+]
+hostile_text = st.lists(st.sampled_from(SYNTAX_TOKENS), max_size=12).map("".join)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(hostile_text.filter(lambda text: "or" not in text.lower().split()))
+def test_more_text_after_a_word_only_ever_narrows_the_search(library, text):
+    # Without "or", every term must match, so what follows a word can only leave reports out; syntax that reached
+    # the database as syntax ("' OR 1=1", "NEAR", "*") would let others in, or fail.
+    before = {name: report.title for name, report in library.items()}
+    with_word = set(titles("naltrexone"))
+    assert with_word == {before["sjogren"], before["crohn"], before["mouse"]}
+    try:
+        assert set(titles(f"naltrexone {text}")) <= with_word
+    except SearchError:
+        pytest.fail("a word to search for is there, so there is something to search for")
+    assert {name: report.title for name, report in library.items()} == before
+    assert CaseReport.objects.count() == 4
+
+
+@pytest.mark.django_db
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.tuples(
+        st.sampled_from(["script", "alert", "onerror img", '"script alert"', "javascript", "naltrexone"]), hostile_text
+    ).map(" ".join)
+)
+def test_a_highlighted_passage_never_holds_markup_but_its_marks(text):
+    report = make_report(
+        title="<script>alert(1)</script> naltrexone",
+        abstract='<img src=x onerror=alert(1)> <script>alert("naltrexone")</script> naltrexone <a href="javascript:x">',
+    )
+    passages = snippets([report.pk], text)
+    event(f"{len(passages)} passages")
+    for passage in passages.values():
+        assert re.sub(r"</?mark>", "", passage).count("<") == 0, passage

@@ -61,3 +61,16 @@ def test_a_deferred_writer_refreshes_the_documents_itself():
 def test_deferring_needs_a_transaction():
     with pytest.raises(RuntimeError, match="needs a transaction"), search_index.deferred(connection):
         pass
+
+
+def test_a_database_error_while_deferred_comes_out_as_itself():
+    # Found by fuzzing the importers: leaving deferred() with an error, it switched the index back on in the broken
+    # transaction, and that query's TransactionManagementError (or InFailedSqlTransaction) hid the real error.
+    from django.db import IntegrityError, transaction
+
+    from reports.models import Keyword
+
+    with pytest.raises(IntegrityError), transaction.atomic(), search_index.deferred(connection):
+        Keyword.objects.bulk_create([Keyword(name="")])  # reports_keyword_name_not_empty
+    make_report(title="Indexed again after the rollback")
+    assert search_index.index_size(connection) == (1, 1)

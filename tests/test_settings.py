@@ -39,3 +39,37 @@ def test_debug_alone_runs_with_a_development_key_on_sqlite():
 def test_database_url_chooses_postgresql():
     result = load_settings(SECRET_KEY="x" * 50, DATABASE_URL="postgres://postgres@127.0.0.1:5432/casebase")
     assert result.stdout.split() == ["django.db.backends.postgresql", "False"]
+
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "HTTPS": "true",
+    "SECRET_KEY": "a-real-production-secret-" + "k" * 40,
+    "ALLOWED_HOSTS": "casebase.example.org",
+}
+
+
+def manage(*args, **env) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "DEBUG", "HTTPS")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_the_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_complains_when_https_is_left_off():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION, "HTTPS": "false"})
+    assert result.returncode != 0
+    assert "SECURE_SSL_REDIRECT" in result.stdout + result.stderr

@@ -3,14 +3,31 @@ import html as html_lib
 import io
 import json
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from reports.models import Citation, Condition, PublicationType
+from reports.filters import CaseReportFilter
+from reports.importers.service import import_file
+from reports.models import CaseReport, Citation, Condition, Intervention, PublicationType
+from reports.patient_filters import PatientFilter
 from tests.factories import make_patient, make_report
+from tests.importers.fuzzing import rows, time_limit
+from tests.markup import (
+    HOSTILE_ABSTRACT,
+    HOSTILE_REFERENCE,
+    HOSTILE_TITLE,
+    IMAGE,
+    SCRIPT,
+    hostile_pubmed_file,
+    live_markup,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -278,3 +295,229 @@ def test_an_exact_filter_is_named_above_the_results_with_a_way_to_remove_it(clie
         in response.content.decode()
     )
     assert f'<input type="hidden" name="condition_id" value="{condition.pk}"' in response.content.decode()
+
+
+# Hostile query strings: whatever the address says, a page (200) or a 400 that says what cannot be used, never a
+# server error. The test client raises any exception a view lets out, so a 500 fails these tests too.
+
+LIST_PARAMETERS = [
+    *(name for name in CaseReportFilter.base_filters if name not in ("age", "year")),
+    *("age_min", "age_max", "year_min", "year_max", "page"),
+]
+PATIENT_PARAMETERS = [*PatientFilter.base_filters, "page"]
+INJECTIONS = [
+    "' OR 1=1 --",
+    '" OR ""="',
+    "1; DROP TABLE reports_casereport",
+    "1) OR (1=1",
+    "' UNION SELECT username, password FROM auth_user --",
+    "%' OR title LIKE '%",
+    "title:naltrexone OR NEAR(a b) * ^",
+    "naltrexone & !fatigue | (a <-> b):*",
+]
+HOSTILE_VALUES = [
+    *INJECTIONS,
+    "'",
+    '"',
+    "\\",
+    "%",
+    "_",
+    "*",
+    "-",
+    "--",
+    "or",
+    "\x00",
+    "a\x00b",
+    "\x01\x1b[2J",
+    "\u202e",
+    "99999999999999999999999999",
+    "2147483648",
+    "9223372036854775808",
+    "-1",
+    "0",
+    "1e999",
+    "1.5",
+    "NaN",
+    "Infinity",
+    "١٢٣",
+    "²",
+    "İstanbul ß ﬁ",
+    "😀",
+    "<script>alert(1)</script>",
+    "true",
+    "none",
+    "relevance",
+    "x" * 5000,
+]
+query_value = st.sampled_from(HOSTILE_VALUES) | st.text(max_size=30) | st.integers().map(str)
+
+
+def query_strings(names: list[str]):
+    """Some of the page's own parameters (and unknown ones), each once or twice, with hostile values; or bytes
+    that are not a query string at all, as a web server would hand them on."""
+    pairs = st.lists(st.tuples(st.sampled_from(names) | st.text(max_size=8), query_value), max_size=6)
+    return pairs.map(lambda pairs: urlencode(pairs)) | st.binary(max_size=120).map(lambda raw: raw.decode("latin-1"))
+
+
+def fetch(client, path: str, query: str):
+    with time_limit():  # a request that takes this long is stuck
+        return client.get(path, QUERY_STRING=query)
+
+
+def assert_a_page_or_a_clear_400(response, *, form_errors=True) -> None:
+    assert response.status_code in (200, 400), response.status_code
+    if response.status_code == 400:
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        if form_errors:
+            errors = response.context["filter"].errors
+            assert errors
+            page = body.decode()
+            for messages in errors.values():
+                for message in messages:
+                    assert escape(message) in page, f"{message!r} is not on the page"
+        else:
+            assert body.startswith(b"The filters cannot be used:\n")
+    elif response.streaming:
+        b"".join(response.streaming_content)  # an export runs its queries as it streams
+
+
+@pytest.fixture
+def reports_to_filter(seed_report):
+    """The seed (a curated patient), and a report that cites it."""
+    citing = make_report(title="A report that cites the seed", journal="Cureus", keywords=["fatigue"])
+    Citation.objects.create(report=citing, position=1, raw_text="Zashin S. Cureus. 2019.", cited_report=seed_report)
+    return seed_report
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query_strings(LIST_PARAMETERS))
+def test_any_query_string_gives_the_list_or_a_400_that_says_why(client, reports_to_filter, query):
+    assert_a_page_or_a_clear_400(fetch(client, LIST, query))
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query_strings(LIST_PARAMETERS), st.sampled_from(["reports:export_json", "reports:export_csv"]))
+def test_any_query_string_gives_a_download_or_a_400_that_says_why(client, reports_to_filter, query, export):
+    assert_a_page_or_a_clear_400(fetch(client, reverse(export), query), form_errors=False)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query_strings(PATIENT_PARAMETERS))
+def test_any_query_string_gives_the_patients_or_a_400_that_says_why(client, reports_to_filter, query):
+    assert_a_page_or_a_clear_400(fetch(client, reverse("reports:patients"), query))
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query_strings(["curated", "page"]), st.sampled_from([None, 0, 2**31, 2**63, 10**30]))
+def test_any_query_string_gives_the_evidence_page_or_a_404(client, reports_to_filter, query, pk):
+    intervention = Intervention.objects.get(name="Low-dose naltrexone")
+    response = fetch(client, reverse("reports:intervention", args=[intervention.pk if pk is None else pk]), query)
+    assert response.status_code == (200 if pk is None else 404)
+
+
+TEXT_FILTERS = {
+    "q": "naltrexone",
+    "condition": "sjogren",
+    "intervention": "naltrexone",
+    "journal": "Cureus",
+    "keyword": "fatigue",
+}
+
+
+@pytest.mark.parametrize("name", TEXT_FILTERS)
+def test_injection_strings_change_nothing_and_find_nothing(client, reports_to_filter, name):
+    found = client.get(LIST, {name: TEXT_FILTERS[name]})
+    assert reports_to_filter in found.context["object_list"]  # the filter works: what follows is not vacuous
+    before = rows()
+
+    for injection in INJECTIONS:
+        # Appended to a search, "' OR 1=1" means "or 1 1" in the query language (docs/searching.md), so the search
+        # is given the injection alone; the other filters take text as it is, so the injection after the value too.
+        for value in (injection,) if name == "q" else (injection, TEXT_FILTERS[name] + injection):
+            response = client.get(LIST, {name: value})
+            assert_a_page_or_a_clear_400(response)
+            # "' OR 1=1" that reached the SQL would list every report; as text, it is in none.
+            assert list(response.context["object_list"]) == [], value
+            download = client.get(reverse("reports:export_json"), {name: value})
+            if download.status_code == 200:
+                assert json.loads(b"".join(download.streaming_content))["reports"] == [], value
+
+    assert rows() == before
+
+
+# Stored cross-site scripting: markup in an imported file is shown as text, never run (tests/markup.py).
+
+
+def test_markup_in_an_imported_file_is_text_on_the_report_page_and_in_the_searched_list(client):
+    assert import_file(file=io.BytesIO(hostile_pubmed_file()), name="hostile.xml").ok
+    report = CaseReport.objects.get()
+    assert (report.title, report.abstract) == (HOSTILE_TITLE, HOSTILE_ABSTRACT)  # kept as the article's text
+
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert live_markup(page) == []
+    for shown in (HOSTILE_TITLE, HOSTILE_ABSTRACT, HOSTILE_REFERENCE, f"Santiago{SCRIPT}"):
+        assert escape(shown) in page
+
+    listing = client.get(LIST, {"q": "spondylectomy"})
+    html = listing.content.decode()
+    assert live_markup(html) == []
+    assert "<mark>spondylectomy</mark>" in str(listing.context["object_list"][0].snippet)
+    assert escape(SCRIPT) in html
+    assert escape(IMAGE) in html
+
+
+def test_a_javascript_link_in_a_reference_is_refused_so_no_page_links_to_it(client):
+    export = {
+        "format": "casebase",
+        "version": 1,
+        "reports": [
+            {
+                "title": "A case",
+                "date": {"year": 2020},
+                "citations": [{"raw_text": "Smith A. A cited case.", "url": "javascript:alert(1)"}],
+            }
+        ],
+    }
+    result = import_file(file=io.BytesIO(json.dumps(export).encode()), name="export.json")
+    assert [problem.field for problem in result.refused] == ["citations.url"]
+    assert CaseReport.objects.count() == 0
+
+
+# Production headers and the health check ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_pages_send_a_strict_content_security_policy_and_refuse_framing(client):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "'unsafe-inline'" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_no_page_has_an_inline_script_or_style(client, seed_report):
+    from reports.models import Condition, Intervention
+
+    pages = [
+        "/",
+        "/?q=naltrexone",
+        seed_report.get_absolute_url(),
+        Intervention.objects.first().get_absolute_url(),
+        Condition.objects.first().get_absolute_url(),
+        "/patients/",
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", html), url
+        assert not re.search(r"<style[\s>]|\sstyle=\"|\son[a-z]+=", html), url
+
+
+@pytest.mark.django_db
+def test_the_health_check_answers_when_the_database_does(client):
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"

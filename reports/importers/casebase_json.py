@@ -5,6 +5,7 @@ then one record per report with its patients.
 """
 
 import json
+import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import BinaryIO
@@ -26,9 +27,10 @@ from reports.importers.records import (
     TermRecord,
     TreatmentRecord,
 )
-from reports.importers.text import clean, clean_line
+from reports.importers.text import NotUTF8, clean, clean_line, read_utf8
 
 SUPPORTED_VERSIONS = {1}
+_WEB_ADDRESS = re.compile(r"^https?://", re.IGNORECASE)
 VOCABULARIES = {
     "conditions": "condition",
     "interventions": "intervention",
@@ -48,19 +50,24 @@ class _Bad(Exception):
 
 def read_casebase_json(stream: BinaryIO, *, source: str) -> Iterator[ArticleRecord | TermRecord | RecordError]:
     try:
-        data = json.loads(stream.read().decode("utf-8-sig"))
-    except UnicodeDecodeError as error:
-        raise RecordError(f"the file is not UTF-8 text (byte {error.start})", source=source) from error
+        data = json.loads(read_utf8(stream))
+    except NotUTF8 as error:
+        raise RecordError(f"the file is not UTF-8 text (byte {error.offset})", source=source) from None
     except json.JSONDecodeError as error:
         raise RecordError(f"not valid JSON: {error.msg} at line {error.lineno}", source=source) from error
+    except ValueError:  # Python reads whole numbers of at most 4300 digits
+        raise RecordError("not a casebase export: it has a number of more than 4300 digits", source=source) from None
+    except RecursionError:
+        raise RecordError("not a casebase export: its lists and objects are nested too deep", source=source) from None
     if not isinstance(data, dict) or data.get("format") != "casebase":
         raise RecordError(
             'not a casebase export: the file must be a JSON object with "format": "casebase"', source=source
         )
     version = data.get("version")
-    if version not in SUPPORTED_VERSIONS:
+    if type(version) is not int or version not in SUPPORTED_VERSIONS:  # not a list (unhashable), nor true for 1
         raise RecordError(
-            f"export version {version!r} is not one this casebase reads ({', '.join(map(str, SUPPORTED_VERSIONS))})",
+            f"export version {_shown(version)} is not one this casebase reads "
+            f"({', '.join(map(str, SUPPORTED_VERSIONS))})",
             source=source,
         )
     vocabularies = data.get("vocabularies") or {}
@@ -88,6 +95,12 @@ def read_casebase_json(stream: BinaryIO, *, source: str) -> Iterator[ArticleReco
             yield RecordError(error.message, source=source, record=number, pmid=pmid, field=error.field)
 
 
+def _shown(value) -> str:
+    """A value as a message quotes it: a few dozen characters at most."""
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10**50 else f"a number of {len(str(value))} digits"
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
 def _text(data: dict, name: str, *, line: bool = True) -> str:
     value = data.get(name, "")
     if value is None:
@@ -102,7 +115,7 @@ def _int(data: dict, name: str) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _Bad(name, f"must be a whole number, not {value!r}")
+        raise _Bad(name, f"must be a whole number, not {_shown(value)}")
     return value
 
 
@@ -125,9 +138,9 @@ def _decimal(value, name: str) -> Decimal | None:
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise _Bad(name, f"{value!r} is not a number") from None
+        raise _Bad(name, f"{_shown(value)} is not a number") from None
     if not number.is_finite():
-        raise _Bad(name, f"{value!r} is not a number")
+        raise _Bad(name, f"{_shown(value)} is not a number")
     return number
 
 
@@ -191,7 +204,11 @@ def _report(data, number: int) -> ArticleRecord:
             clean_line(p) for p in _list(data, "publication_types") if isinstance(p, str) and clean_line(p)
         ],
         mesh_headings=[_mesh(_object(h, "mesh_headings")) for h in _list(data, "mesh_headings")],
-        substances=[SubstanceRecord(name=clean_line(s)) for s in _list(data, "substances") if isinstance(s, str)],
+        substances=[
+            SubstanceRecord(name=clean_line(s))
+            for s in _list(data, "substances")
+            if isinstance(s, str) and clean_line(s)
+        ],
         references=[_reference(_object(c, "citations")) for c in _list(data, "citations")],
         patients=[_patient(_object(p, "patients")) for p in _list(data, "patients")],
         source_format=_text(source, "format"),
@@ -224,7 +241,7 @@ def _mesh(data: dict) -> MeshRecord:
             kept["major"] = bool(qualifier["major"])
         qualifiers.append(kept)
     return MeshRecord(
-        descriptor=_text(data, "descriptor"),
+        descriptor=_required(data, "descriptor", "mesh_headings"),
         ui=_text(data, "ui"),
         is_major=bool(data.get("major")),
         qualifiers=qualifiers,
@@ -239,6 +256,10 @@ def _reference(data: dict) -> ReferenceRecord:
         "doi": normalize_doi(cited.get("doi") if isinstance(cited.get("doi"), str) else ""),
         "pmcid": normalize_pmcid(cited.get("pmcid") if isinstance(cited.get("pmcid"), str) else ""),
     }
+    url = _text(data, "url")
+    if url and not _WEB_ADDRESS.match(url):
+        # Shown as a link on the report's page: a javascript: or data: address would run in the reader's browser.
+        raise _Bad("citations.url", f"a reference's link starts with http:// or https://, not '{url[:40]}'")
     reference = ReferenceRecord(
         raw_text=_text(data, "raw_text"),
         title=_text(data, "title"),
@@ -251,7 +272,7 @@ def _reference(data: dict) -> ReferenceRecord:
         doi=normalize_doi(_text(data, "doi")),
         pmid=normalize_pmid(data.get("pmid")),
         pmcid=normalize_pmcid(_text(data, "pmcid")),
-        url=_text(data, "url"),
+        url=url,
         in_pubmed=bool(data.get("in_pubmed")),
         in_pmc=bool(data.get("in_pmc")),
         links_to={k: v for k, v in links_to.items() if v},
@@ -332,7 +353,7 @@ def _origin(data: dict, where: str) -> dict:
     """Whether a clinical record was curated (the default) or machine-suggested, and the suggestion's sentence."""
     origin = _text(data, "origin") or "curated"
     if origin not in ("curated", "suggested"):
-        raise _Bad(f"{where}.origin", f"origin is 'curated' or 'suggested', not '{origin}'")
+        raise _Bad(f"{where}.origin", f"origin is 'curated' or 'suggested', not {_shown(origin)}")
     return {"origin": origin, "evidence": _text(data, "evidence", line=False)}
 
 

@@ -24,7 +24,7 @@ from reports.importers.records import (
     MeshRecord,
     SubstanceRecord,
 )
-from reports.importers.text import clean, clean_line
+from reports.importers.text import NotUTF8, clean, clean_line, read_utf8
 
 EXPECTED = "expected MEDLINE text as PubMed saves it (a .nbib file), with each record starting at a 'PMID- ' line"
 
@@ -73,22 +73,17 @@ def read_medline(stream: typing.BinaryIO, *, source: str) -> Iterator[ArticleRec
     """Every record of a MEDLINE file, numbered from 1: an ArticleRecord, or a RecordError for a record that cannot
     be read (reading goes on with the next). Raises RecordError, before yielding anything, when the file is not
     MEDLINE text (not UTF-8, empty, or not starting with a record)."""
-    blocks = _blocks(_decode(stream.read(), source=source), source=source)
+    blocks = _blocks(_decode(stream, source=source), source=source)
     for number, block in enumerate(blocks, start=1):
         yield _record(block, number=number, source=source)
 
 
-def _decode(data: bytes, *, source: str) -> list[str]:
+def _decode(stream: typing.BinaryIO, *, source: str) -> list[str]:
     """The file's lines; CRLF and CR end lines as LF does. A BOM starts PubMed's .nbib downloads."""
-    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        text = data[bom:].decode("utf-8")
-    except UnicodeDecodeError as error:
-        offset = bom + error.start
-        line = len(re.split(rb"\r\n|\r|\n", data[:offset]))
-        raise RecordError(
-            f"byte 0x{data[offset]:02x} at offset {offset} (line {line}) is not UTF-8: {EXPECTED}", source=source
-        ) from None
+        text = read_utf8(stream)
+    except NotUTF8 as error:
+        raise RecordError(f"{error}: {EXPECTED}", source=source) from None
     # A file made by joining several downloads has a BOM at the start of each of them.
     return [line.lstrip(_BOM) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
 
@@ -166,7 +161,7 @@ def _record(block: _Block, *, number: int, source: str) -> ArticleRecord | Recor
         return error("the record has no date of publication: expected a 'DP  - ' line like 'DP  - 2019 Mar 11'", "DP")
     date = parse_pubmed_date(date_text)
     if date is None:
-        return error(f"the date of publication '{date_text}' does not start with a year", "DP")
+        return error(f"the date of publication {_quote(date_text)} does not start with a year", "DP")
     doi, elocation_id = _locators(block)
     return ArticleRecord(
         title=title,

@@ -136,7 +136,8 @@ def _header(reader: Iterable[list[str]], *, source: str) -> tuple[dict[str, int]
             header[column] = index
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
-        shown = ", ".join(f"'{name}'" for name in names[:20] if name) or "none"
+        # A few names, each cut short: the "header" of a file that is not CSV at all can be a whole line of it.
+        shown = ", ".join(f"'{name[:40]}…'" if len(name) > 40 else f"'{name}'" for name in names[:12] if name) or "none"
         raise RecordError(
             f"this is not a PubMed CSV export: the header has no {' or '.join(repr(name) for name in missing)} "
             f"column (columns found: {shown})",

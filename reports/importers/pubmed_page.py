@@ -22,7 +22,7 @@ from reports.importers.records import (
     MeshRecord,
     ReferenceRecord,
 )
-from reports.importers.text import strip_controls
+from reports.importers.text import NotUTF8, read_utf8, strip_controls
 
 # Headings that start a section of the page. Anything under a heading we do not read is skipped whole.
 SECTION_HEADINGS = {
@@ -133,9 +133,9 @@ class _Head:
 def read_pubmed_page(stream: BinaryIO, *, source: str) -> Iterator[ArticleRecord]:
     """The reader interface: a page file holds one article."""
     try:
-        text = stream.read().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise RecordError(f"the file is not UTF-8 text (byte {error.start})", source=source) from error
+        text = read_utf8(stream)
+    except NotUTF8 as error:
+        raise RecordError(f"the file is not UTF-8 text (byte {error.offset})", source=source) from None
     record = parse_pubmed_page(strip_controls(text), source=source)
     record.number = 1
     yield record
@@ -172,7 +172,7 @@ def parse_pubmed_page(text: str, *, source: str = "") -> ArticleRecord:
     date_text, volume, issue, pages = citation["date"], citation["volume"], citation["issue"], citation["pages"]
     date = parse_pubmed_date(date_text)
     if date is None:
-        raise RecordError(f"'{date_text}' is not a publication date", source=source, field="date")
+        raise RecordError(f"'{date_text[:60]}' is not a publication date", source=source, field="date")
 
     page_head = _read_head(head, citation_at)
     if not page_head.title:
@@ -449,6 +449,8 @@ def _mesh_headings(lines: list[str]) -> list[MeshRecord]:
     for item in _list_items(lines):
         descriptor, *qualifiers = (part.strip() for part in item.split(" / "))
         name = descriptor.rstrip("*").strip()
+        if not name:
+            continue  # a stray star or slash, not a heading
         heading = headings.setdefault(name, MeshRecord(descriptor=name))
         heading.is_major = heading.is_major or descriptor.endswith("*")
         for qualifier in qualifiers:

@@ -50,6 +50,9 @@ _PROLOG_LIMIT = 1024 * 1024
 _READ_ERRORS = (OSError, EOFError, zlib.error)
 
 _NAME = re.compile(r"[A-Za-z_:][-A-Za-z0-9_.:]*")
+_DECLARED_ENCODING = re.compile(rb"\s*<\?xml\s[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
+# Encodings in which markup is written in ASCII bytes, as in UTF-8.
+_ASCII_MARKUP = re.compile(rb"(?i)(?:utf-?8|(?:us-)?ascii|iso[-_]?8859-\d+|latin-?\d|windows-125\d|cp125\d)$")
 _MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _ORCID = re.compile(r"^(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])$", re.IGNORECASE)
@@ -145,6 +148,18 @@ def _scan_prolog(data: bytes, *, complete: bool, source: str) -> str | None:
         raise RecordError(
             "the file is still gzip-compressed: decompress it (or open it with gzip) first", source=source
         )
+    # The check below reads the prolog byte for byte as ASCII: in UTF-16 or UTF-32 without a byte order mark, or in
+    # an encoding whose markup is not ASCII (EBCDIC, UTF-7), it would not see a DOCTYPE that the parser reads.
+    if b"\x00" in data[:4]:
+        raise RecordError(
+            "the file is UTF-16 or UTF-32 text; PubMed XML files are UTF-8: save it as UTF-8", source=source
+        )
+    declared = _DECLARED_ENCODING.match(data.removeprefix(b"\xef\xbb\xbf"))
+    if declared and not _ASCII_MARKUP.match(declared[1]):
+        encoding = declared[1].decode("ascii")
+        raise RecordError(
+            f"the file declares the encoding {encoding}; PubMed XML files are UTF-8: save it as UTF-8", source=source
+        )
     text = data.removeprefix(b"\xef\xbb\xbf").decode("latin-1")  # byte for byte; the names we look for are ASCII
     position = 0
     doctype = ""
@@ -160,10 +175,11 @@ def _scan_prolog(data: bytes, *, complete: bool, source: str) -> str | None:
                 raise RecordError("the file is empty: expected PubMed XML", source=source)
             raise RecordError("the file ends before its first XML element: this is not PubMed XML", source=source)
         if rest.startswith("<?") or rest.startswith("<!--"):
-            end = rest.find("?>" if rest.startswith("<?") else "-->")
+            close = "?>" if rest.startswith("<?") else "-->"
+            end = rest.find(close)
             if end < 0:
                 return None if not complete else ""
-            position += end + 2
+            position += end + len(close)
             markup_seen = True
             continue
         if rest[:9].upper() == "<!DOCTYPE":
@@ -240,8 +256,13 @@ def _check_root(root: str, *, source: str) -> None:
         raise RecordError(_HTML, source=source)
     if root in ("pmc-articleset", "article"):
         raise RecordError(_JATS, source=source)
+    if not root:  # text in an encoding the XML declaration does not match, UTF-16 without its byte order mark
+        raise RecordError(
+            f"no element can be read at the start of the file: PubMed XML is UTF-8 text that starts with <{ROOT}>",
+            source=source,
+        )
     raise RecordError(
-        f"the file's root element is <{root}>, not <{ROOT}>: this is not a PubMed XML file", source=source
+        f"the file's root element is <{root[:100]}>, not <{ROOT}>: this is not a PubMed XML file", source=source
     )
 
 
@@ -272,6 +293,12 @@ def _read_record(element, *, number: int, source: str) -> ArticleRecord | Record
     else:
         pmid = normalize_pmid(_text(element.find("MedlineCitation/PMID")))
         reader = _article_record
+    # An entity the file declares is refused before parsing; one declared nowhere, or in an external DTD (never
+    # loaded), is left in the text unexpanded ("&xxe;"). PubMed writes characters out, so the record is refused.
+    entity = next(element.iter(etree.Entity), None)
+    if entity is not None:
+        message = f"it uses the entity {entity.text[:40]}, which PubMed files never do; it is not expanded"
+        return RecordError(message, source=source, record=number, pmid=pmid, field=str(entity.getparent().tag))
     try:
         record = reader(element, pmid)
     except RecordError as error:
@@ -295,7 +322,7 @@ def _article_record(element, pmid: int | None) -> ArticleRecord:
     date = _publication_date(issue.find("PubDate"))
     if date is None:
         raise RecordError(
-            f"no publication year in its PubDate ({_date_as_printed(issue.find('PubDate'))!r})", field="date"
+            f"no publication year in its PubDate ({_date_as_printed(issue.find('PubDate'))[:60]!r})", field="date"
         )
     elocations = article.findall("ELocationID")
     return ArticleRecord(

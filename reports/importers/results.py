@@ -35,6 +35,7 @@ class ImportResult:
     conflicts: list[Problem] = field(default_factory=list)
     citations_linked: int = 0
     suggested: int = 0  # reports given suggested patients read from their abstract
+    import_run: int | None = None  # the ImportRun that records a written import
     records: int = 0
     seconds: float = 0.0
 
@@ -45,6 +46,8 @@ class ImportResult:
     def summary(self) -> str:
         counts = f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
         if self.refused and not (self.skip_refused and (self.written or self.dry_run)):
+            if self.refused[0].field == "database":
+                return f"{self.source}: not imported: {self.refused[0].message}"
             if not self.records:
                 return f"{self.source}: refused, nothing written (the file could not be read to its end)"
             return (

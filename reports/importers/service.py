@@ -5,6 +5,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from django.db import DatabaseError, OperationalError
+
 from reports.importers.errors import RecordError
 from reports.importers.results import ImportResult, Problem
 from reports.importers.upsert import import_records
@@ -48,6 +50,19 @@ class _CountingReader:
         return getattr(self.raw, name)
 
 
+def database_problem(error: Exception) -> str:
+    """A database error during an import, as a curator can act on it."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    lowered = text.lower()
+    if any(words in lowered for words in ("disk is full", "no space left", "could not extend file", "disk full")):
+        return f"the database is out of disk space ({text}); nothing from this file was written"
+    if isinstance(error, OperationalError) and any(
+        words in lowered for words in ("connection", "connect", "could not translate host", "server closed")
+    ):
+        return f"the database could not be reached ({text}); nothing from this file was written"
+    return f"the database refused the import ({text}); nothing from this file was written"
+
+
 def import_file(
     *,
     file: str | os.PathLike | BinaryIO,
@@ -56,13 +71,16 @@ def import_file(
     dry_run: bool = False,
     skip_refused: bool = False,
     suggest: bool = True,
+    user=None,
+    via: str = "other",
     on_bytes: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Detect the file's format (unless `format` is given), read it and merge it into the database.
 
     `on_bytes` is called with the number of bytes of the file read so far, as reading goes on. `skip_refused`
     imports the readable records of a file that has some unreadable ones; `suggest` gives case reports the
-    patients their abstract states, as suggestions (see upsert.import_records).
+    patients their abstract states, as suggestions; `user` and `via` say who ran the import, for its record and the
+    history (see upsert.import_records).
     """
     from reports.importers.detect import open_for_import
 
@@ -99,10 +117,17 @@ def import_file(
                 dry_run=dry_run,
                 skip_refused=skip_refused,
                 suggest=suggest,
+                user=user,
+                via=via,
             )
     except RecordError as error:
         result = ImportResult(source=source, format=format or "", dry_run=dry_run)
         result.refused.append(Problem(error.record, error.pmid, error.field, error.message))
+        return result
+    except DatabaseError as error:
+        # The file's transaction was rolled back as a whole: say why, in words, instead of a traceback.
+        result = ImportResult(source=source, format=format or "", dry_run=dry_run)
+        result.refused.append(Problem(None, None, "database", database_problem(error)))
         return result
     finally:
         if opened is not None:

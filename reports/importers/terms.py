@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from reports import history
 from reports.importers.records import JournalRecord
 from reports.models import Journal
 
@@ -30,11 +31,11 @@ class Vocabulary:
                 extra = wanted.get(row["name"].lower(), (None, {}))[1]
                 fill = {k: v for k, v in extra.items() if v and not row[k]}
                 if fill and not self._taken(fill):
-                    self.model.objects.filter(pk=row["id"]).update(**fill)
+                    history.update_where(self.model.objects.filter(pk=row["id"]), **fill)
             new = [
                 self.model(name=wanted[key][0], **self._free(wanted[key][1])) for key in missing if key not in self.ids
             ]
-            for obj in self.model.objects.bulk_create(new):
+            for obj in history.create(self.model, new):
                 self.ids[obj.name.lower()] = obj.pk
         return {key: self.ids[key] for key in wanted}
 

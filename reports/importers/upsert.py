@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterable, Iterator
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 
-from reports import search_index
-from reports.importers.checks import field_limits, record_problems
+from reports import history, search_index
+from reports.importers.checks import field_limits, record_problems, term_problems
 from reports.importers.errors import RecordError
 from reports.importers.mapping import author_fields, case_report_fields, citation_fields, mesh_heading_fields
 from reports.importers.records import ArticleRecord, AuthorRecord, PatientRecord, TermRecord
@@ -36,6 +36,7 @@ from reports.models import (
     Condition,
     Diagnosis,
     Finding,
+    ImportRun,
     Intervention,
     Keyword,
     MeshDescriptor,
@@ -85,6 +86,8 @@ def import_records(
     progress: Callable[[int], None] | None = None,
     chunk_size: int = CHUNK_SIZE,
     suggest: bool = True,
+    user=None,
+    via: str = "other",
 ) -> ImportResult:
     """Write one file's records in one transaction; see the module's docstring for the rules.
 
@@ -92,18 +95,29 @@ def import_records(
     default) one refused record keeps the whole file out. A file that cannot be read to its end is never written.
     With `suggest` (the default), new and changed case reports without a curated case are given the patients,
     conditions and treatments their abstract states, marked as suggested (reports.suggestions).
+
+    A file that writes is recorded as an ImportRun (with `user` and `via`: "command", "admin" or "other"), and the
+    history of every record it writes names that import.
     """
     result = ImportResult(source=source, format=source_format, dry_run=dry_run, skip_refused=skip_refused)
     started = time.perf_counter()
     try:
         with transaction.atomic(), search_index.deferred(connection):
-            writer = _Writer(result=result, source=source, source_format=source_format, suggest=suggest)
-            for chunk in _chunks(records, chunk_size):
-                writer.write(chunk)
-                if progress:
-                    progress(len(chunk))
+            run = ImportRun.objects.create(source=source[:255], format=source_format, via=via, user=user)
+            with history.acting(reason=run.reason, user=user):
+                writer = _Writer(result=result, source=source, source_format=source_format, suggest=suggest)
+                for chunk in _chunks(records, chunk_size):
+                    writer.write(chunk)
+                    if progress:
+                        progress(len(chunk))
             if dry_run or (result.refused and not skip_refused):
                 raise _Rollback
+            run.seconds = time.perf_counter() - started
+            for name in ("records", "created", "updated", "unchanged", "suggested"):
+                setattr(run, name, getattr(result, name))
+            run.refused = len(result.refused)
+            run.save()
+            result.import_run = run.pk
         result.written = True
     except _Rollback:
         pass
@@ -170,7 +184,11 @@ class _Writer:
                 self.result.records += 1
                 self.result.refused.append(Problem(item.record, item.pmid, item.field, item.message))
             elif isinstance(item, TermRecord):
-                self._write_term(item)
+                problems = term_problems(item, self.limits)
+                if problems:
+                    self.result.refused.extend(problems)
+                else:
+                    self._write_term(item)
             else:
                 self.result.records += 1
                 problems = record_problems(item, self.limits)
@@ -316,7 +334,7 @@ class _Writer:
                     self._conflict(record, name, f"{value} belongs to another report; not copied")
                     setattr(report, name, None if name == "pmid" else "")
             reports.append(report)
-        reports = CaseReport.objects.bulk_create(reports)
+        reports = history.create(CaseReport, reports)
         self.result.created += len(reports)
         self._write_children(list(zip(reports, records, strict=True)))
         self._write_patients([(report, record.patients) for report, record in zip(reports, records, strict=True)])
@@ -329,10 +347,13 @@ class _Writer:
             return only is None or name in only
 
         if wanted("authors"):
-            Author.objects.bulk_create(
-                Author(report=report, **author_fields(author, position=n))
-                for report, record in pairs
-                for n, author in enumerate(record.authors, start=1)
+            history.create(
+                Author,
+                [
+                    Author(report=report, **author_fields(author, position=n))
+                    for report, record in pairs
+                    for n, author in enumerate(record.authors, start=1)
+                ],
             )
         for name, vocabulary, link_model, link_field, values in (
             ("keywords", self.keywords, ReportKeyword, "keyword", lambda r: {k: {} for k in r.keywords}),
@@ -366,7 +387,7 @@ class _Writer:
                     if key not in seen:
                         seen.add(key)
                         links.append(link_model(report=report, position=position, **{f"{link_field}_id": key}))
-            link_model.objects.bulk_create(links)
+            history.create(link_model, links)
         if wanted("mesh_headings"):
             ids = self.descriptors.resolve(
                 {heading.descriptor: {"ui": heading.ui} for _, record in pairs for heading in record.mesh_headings}
@@ -380,7 +401,7 @@ class _Writer:
                 for report, record in pairs
                 for position, heading in enumerate(_unique_headings(record), start=1)
             ]
-            MeshHeading.objects.bulk_create(headings)
+            history.create(MeshHeading, headings)
         if wanted("citations"):
             citations, hints = [], []
             for report, record in pairs:
@@ -388,7 +409,7 @@ class _Writer:
                     citations.append(Citation(report=report, **citation_fields(reference, position=n)))
                     hints.append(reference.links_to)
             self._resolve_outgoing(citations, hints)
-            Citation.objects.bulk_create(citations)
+            history.create(Citation, citations)
 
     def _suggest(self, pairs: list[tuple[CaseReport, ArticleRecord]], *, replaceable: set[int]) -> None:
         """Suggested cases for new or changed reports, unless a curator has entered or confirmed their case. The
@@ -434,7 +455,7 @@ class _Writer:
         else:
             changes = {k: v for k, v in values.items() if v and not getattr(existing, k)}
             if changes:
-                model.objects.filter(pk=existing.pk).update(**changes)
+                history.update_where(model.objects.filter(pk=existing.pk), **changes)
         vocabulary.ids[existing.name.lower()] = existing.pk
 
     # Updating ------------------------------------------------------------------------------------------------
@@ -592,8 +613,8 @@ class _Writer:
             if fields:
                 changed.append(author)
         if changed:
-            Author.objects.bulk_update(
-                changed, ["last_name", "fore_name", "initials", "collective_name", "affiliation", "orcid"]
+            history.update(
+                Author, changed, ["last_name", "fore_name", "initials", "collective_name", "affiliation", "orcid"]
             )
         return bool(changed)
 
@@ -613,7 +634,8 @@ class _Writer:
                 changed.append(citation)
         if changed:
             self._resolve_outgoing([c for c in changed if c.cited_report_id is None])
-            Citation.objects.bulk_update(
+            history.update(
+                Citation,
                 changed,
                 [
                     "raw_text",
@@ -711,7 +733,7 @@ class _Writer:
                     citation.cited_report_id = target
                     linked.append(citation)
                     break
-        Citation.objects.bulk_update(linked, ["cited_report"])
+        history.update(Citation, linked, ["cited_report"])
         self.result.citations_linked += len(linked)
 
     # Reporting -----------------------------------------------------------------------------------------------
@@ -733,75 +755,90 @@ def write_cases(
         return
     condition_ids = conditions.resolve({d.condition: {} for _, p in every for d in p.diagnoses})
     intervention_ids = interventions.resolve({t.intervention: {} for _, p in every for t in p.treatments})
-    patients = Patient.objects.bulk_create(
-        Patient(
-            report=report,
-            position=data.position,
-            label=data.label,
-            age_value=data.age_value,
-            age_unit=data.age_unit,
-            sex=data.sex,
-            history=data.history,
-            origin=data.origin,
-            evidence=data.evidence,
-        )
-        for report, data in every
+    patients = history.create(
+        Patient,
+        [
+            Patient(
+                report=report,
+                position=data.position,
+                label=data.label,
+                age_value=data.age_value,
+                age_unit=data.age_unit,
+                sex=data.sex,
+                history=data.history,
+                origin=data.origin,
+                evidence=data.evidence,
+            )
+            for report, data in every
+        ],
     )
     pairs = list(zip(patients, (data for _, data in every), strict=True))
-    Diagnosis.objects.bulk_create(
-        Diagnosis(
-            patient=patient,
-            condition_id=condition_ids[d.condition.lower()],
-            certainty=d.certainty,
-            notes=d.notes,
-            origin=d.origin,
-            evidence=d.evidence,
-        )
-        for patient, data in pairs
-        for d in data.diagnoses
+    history.create(
+        Diagnosis,
+        [
+            Diagnosis(
+                patient=patient,
+                condition_id=condition_ids[d.condition.lower()],
+                certainty=d.certainty,
+                notes=d.notes,
+                origin=d.origin,
+                evidence=d.evidence,
+            )
+            for patient, data in pairs
+            for d in data.diagnoses
+        ],
     )
-    Finding.objects.bulk_create(
-        Finding(
-            patient=patient,
-            position=f.position,
-            kind=f.kind,
-            name=f.name,
-            value=f.value,
-            unit=f.unit,
-            notes=f.notes,
-        )
-        for patient, data in pairs
-        for f in data.findings
+    history.create(
+        Finding,
+        [
+            Finding(
+                patient=patient,
+                position=f.position,
+                kind=f.kind,
+                name=f.name,
+                value=f.value,
+                unit=f.unit,
+                notes=f.notes,
+            )
+            for patient, data in pairs
+            for f in data.findings
+        ],
     )
     given = [(patient, t) for patient, data in pairs for t in data.treatments]
-    treatments = Treatment.objects.bulk_create(
-        Treatment(
-            patient=patient,
-            intervention_id=intervention_ids[t.intervention.lower()],
-            sequence=t.sequence,
-            dose_amount=t.dose_amount,
-            dose_unit=t.dose_unit,
-            frequency=t.frequency,
-            route=t.route,
-            duration=t.duration,
-            notes=t.notes,
-            origin=t.origin,
-            evidence=t.evidence,
-        )
-        for patient, t in given
+    treatments = history.create(
+        Treatment,
+        [
+            Treatment(
+                patient=patient,
+                intervention_id=intervention_ids[t.intervention.lower()],
+                sequence=t.sequence,
+                dose_amount=t.dose_amount,
+                dose_unit=t.dose_unit,
+                frequency=t.frequency,
+                route=t.route,
+                duration=t.duration,
+                notes=t.notes,
+                origin=t.origin,
+                evidence=t.evidence,
+            )
+            for patient, t in given
+        ],
     )
-    Outcome.objects.bulk_create(
-        Outcome(
-            treatment=treatment,
-            result=o.result,
-            description=o.description,
-            time_value=o.time_value,
-            time_unit=o.time_unit,
-            origin=o.origin,
-            evidence=o.evidence,
-        )
-        for treatment, (_, t) in zip(treatments, given, strict=True)
-        for o in t.outcomes
+    history.create(
+        Outcome,
+        [
+            Outcome(
+                treatment=treatment,
+                result=o.result,
+                description=o.description,
+                time_value=o.time_value,
+                time_unit=o.time_unit,
+                origin=o.origin,
+                evidence=o.evidence,
+            )
+            for treatment, (_, t) in zip(treatments, given, strict=True)
+            for o in t.outcomes
+        ],
     )
 
 

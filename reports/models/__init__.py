@@ -28,6 +28,7 @@ from reports.models.clinical import (
     Treatment,
     age_group_q,
 )
+from reports.models.imports import ImportRun
 
 __all__ = [
     "AGE_GROUPS",
@@ -39,6 +40,7 @@ __all__ = [
     "Condition",
     "Diagnosis",
     "Finding",
+    "ImportRun",
     "Intervention",
     "Journal",
     "Keyword",

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce, Length, Lower
 from django.db.models.lookups import Exact
 from django.urls import reverse
 
+from reports.history import History
 from reports.identifiers import doi_url, normalize_doi, normalize_pmcid, pmc_url, pubmed_url
 
 # PubMed's oldest indexed articles are from the late 1700s; anything outside this range is a typo.
@@ -55,6 +56,9 @@ class Journal(models.Model):
     iso_abbreviation = models.CharField("ISO abbreviation", max_length=255, blank=True)
     issn = models.CharField("ISSN", max_length=9, blank=True, help_text="Print or linking ISSN, e.g. 2168-8184.")
     nlm_unique_id = models.CharField("NLM unique ID", max_length=30, blank=True)
+
+    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
+    changes = History()
 
     class Meta:
         ordering = ["title"]
@@ -120,6 +124,9 @@ class NamedTerm(models.Model):
 class Keyword(NamedTerm):
     """An author keyword ("low dose naltrexone"), shared by every report that lists it."""
 
+    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
+    changes = History()
+
     class Meta(NamedTerm.Meta):
         pass
 
@@ -129,6 +136,9 @@ class PublicationType(NamedTerm):
 
     ui = models.CharField("MeSH UI", max_length=10, blank=True, help_text="e.g. D002363 for Case Reports.")
 
+    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
+    changes = History()
+
     class Meta(NamedTerm.Meta):
         pass
 
@@ -137,6 +147,9 @@ class MeshDescriptor(NamedTerm):
     """A MeSH descriptor ("Sjogren's Syndrome", D012859) used to index reports."""
 
     ui = models.CharField("MeSH UI", max_length=10, blank=True)
+
+    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
+    changes = History()
 
     class Meta(NamedTerm.Meta):
         verbose_name = "MeSH descriptor"
@@ -158,6 +171,9 @@ class Substance(NamedTerm):
     registry_number = models.CharField(
         max_length=50, blank=True, help_text="CAS or UNII number, e.g. 5S6W795CQM; 0 when PubMed gives none."
     )
+
+    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
+    changes = History()
 
     class Meta(NamedTerm.Meta):
         constraints = [
@@ -296,9 +312,13 @@ class CaseReport(models.Model):
 
     objects = CaseReportQuerySet.as_manager()
 
+    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
+    changes = History()
+
     class Meta:
         # Newest first; a date known only to the year sorts after the dated reports of that year.
         ordering = ["-pub_sort", "-id"]
+        permissions = [("import_reports", "Can import files of case reports")]
         constraints = [
             models.UniqueConstraint(
                 fields=["pmid"],
@@ -415,6 +435,9 @@ class Author(models.Model):
     )
     affiliation = models.TextField(blank=True)
     orcid = models.CharField("ORCID", max_length=40, blank=True)
+
+    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
+    changes = History()
 
     class Meta:
         ordering = ["report", "position"]
@@ -577,6 +600,9 @@ class Citation(models.Model):
         null=True,
         blank=True,
     )
+
+    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
+    changes = History()
 
     class Meta:
         ordering = ["report", "position"]

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Cast
 from django.urls import reverse
 
+from reports.history import History
 from reports.models.bibliography import CaseReport, NamedTerm
 
 
@@ -32,6 +33,9 @@ class ClinicalTerm(NamedTerm):
 class Condition(ClinicalTerm):
     """A disease or syndrome a patient is diagnosed with ("Sjogren's syndrome")."""
 
+    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
+    changes = History()
+
     class Meta(ClinicalTerm.Meta):
         pass
 
@@ -48,6 +52,9 @@ class Intervention(ClinicalTerm):
         OTHER = "other", "Other"
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DRUG)
+
+    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
+    changes = History()
 
     class Meta(ClinicalTerm.Meta):
         constraints = [
@@ -256,6 +263,9 @@ class Patient(Suggestible):
 
     objects = PatientQuerySet.as_manager()
 
+    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
+    changes = History()
+
     class Meta:
         ordering = ["report", "position"]
         constraints = [
@@ -344,6 +354,9 @@ class Diagnosis(Suggestible):
 
     objects = DiagnosisQuerySet.as_manager()
 
+    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
+    changes = History()
+
     class Meta:
         ordering = ["patient", "id"]
         verbose_name_plural = "diagnoses"
@@ -382,6 +395,9 @@ class Finding(models.Model):
     value = models.CharField(max_length=100, blank=True, help_text='e.g. "90" or "positive".')
     unit = models.CharField(max_length=50, blank=True, help_text='e.g. "mm/h".')
     notes = models.TextField(blank=True)
+
+    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
+    changes = History()
 
     class Meta:
         ordering = ["patient", "position", "id"]
@@ -434,6 +450,9 @@ class Treatment(Suggestible):
     route = models.CharField(max_length=20, choices=Route.choices, blank=True)
     duration = models.CharField(max_length=100, blank=True, help_text='e.g. "3 months".')
     notes = models.TextField(blank=True)
+
+    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
+    changes = History()
 
     class Meta:
         ordering = ["patient", "sequence", "id"]
@@ -489,6 +508,9 @@ class Outcome(Suggestible):
     description = models.TextField(blank=True)
     time_value = models.PositiveIntegerField("time after start", null=True, blank=True)
     time_unit = models.CharField(max_length=10, choices=TimeUnit.choices, blank=True)
+
+    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
+    changes = History()
 
     class Meta:
         ordering = ["treatment", "id"]

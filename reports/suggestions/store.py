@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from reports import search_index
+from reports import history, search_index
 from reports.models import (
     CaseReport,
     Condition,
@@ -53,16 +53,16 @@ def accept(*, patients) -> int:
     Returns how many records changed."""
     patient_ids = list(patients.values_list("pk", flat=True))
     with transaction.atomic():
-        changed = Patient.objects.filter(pk__in=patient_ids, origin=Origin.SUGGESTED).update(origin=Origin.CURATED)
-        changed += Diagnosis.objects.filter(patient__in=patient_ids, origin=Origin.SUGGESTED).update(
-            origin=Origin.CURATED
-        )
-        changed += Treatment.objects.filter(patient__in=patient_ids, origin=Origin.SUGGESTED).update(
-            origin=Origin.CURATED
-        )
-        changed += Outcome.objects.filter(treatment__patient__in=patient_ids, origin=Origin.SUGGESTED).update(
-            origin=Origin.CURATED
-        )
+        suggested = {"origin": Origin.SUGGESTED}
+        changed = history.update_where(Patient.objects.filter(pk__in=patient_ids, **suggested), origin=Origin.CURATED)
+        for model, path in (
+            (Diagnosis, "patient__in"),
+            (Treatment, "patient__in"),
+            (Outcome, "treatment__patient__in"),
+        ):
+            changed += history.update_where(
+                model.objects.filter(**{path: patient_ids}, **suggested), origin=Origin.CURATED
+            )
     return changed
 
 

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from reports.importers.detect import FORMATS, HEAD_SIZE, detect_format, open_for_import
 from reports.importers.errors import RecordError
 from reports.importers.pubmed_csv import read_pubmed_csv
+from tests.importers.fuzzing import EVERY_REAL_FILE, assert_imports_whole_or_refuses_cleanly, damaged, real_files
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "pubmed"
@@ -377,3 +378,29 @@ def test_a_gzipped_pubmed_csv_is_read_by_its_reader_from_the_stream_open_for_imp
         pmids = [record.pmid for record in read_pubmed_csv(stream, source=path.name)]
 
     assert (format, pmids) == ("pubmed_csv", [35227408, 34847056, 34846321, 36693014, 34713095, 35137107])
+
+
+# Through import_file, with the format told from the file: whatever a file starts like and goes on as, it is
+# imported whole or refused, and a refused file leaves the database as it was (tests/importers/fuzzing.py).
+
+EVERY_REAL_BYTES = real_files(*EVERY_REAL_FILE)
+
+
+@st.composite
+def spliced(draw) -> bytes:
+    """The start of one real file and the rest of another (or the same), gzip-compressed or not."""
+    head, tail = draw(st.sampled_from(EVERY_REAL_BYTES)), draw(st.sampled_from(EVERY_REAL_BYTES))
+    data = head[: draw(st.integers(0, len(head)))] + tail[draw(st.integers(0, len(tail))) :]
+    return gzip.compress(data, mtime=0) if draw(st.booleans()) else data
+
+
+@pytest.mark.django_db
+@given(spliced())
+def test_a_file_that_starts_as_one_format_and_goes_on_as_another_is_imported_whole_or_refused(data):
+    assert_imports_whole_or_refuses_cleanly(data, name="spliced")
+
+
+@pytest.mark.django_db
+@given(damaged([gzip.compress(data, mtime=0) for data in EVERY_REAL_BYTES]))
+def test_a_damaged_gzip_file_is_imported_whole_or_refused(data):
+    assert_imports_whole_or_refuses_cleanly(data, name="damaged.gz")

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reports.importers.errors import RecordError
@@ -26,7 +26,9 @@ from reports.importers.records import (
     PublicationDate,
     SubstanceRecord,
 )
+from reports.importers.service import import_file
 from reports.importers.text import clean, clean_line
+from tests.importers.fuzzing import HOSTILE_PIECES, assert_imports_whole_or_refuses_cleanly, damaged
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBMED = ROOT / "tests" / "data" / "pubmed"
@@ -700,3 +702,61 @@ def test_every_string_of_the_real_records_is_clean_and_titles_are_single_lines()
     assert [record.title == clean_line(record.title) for record in records] == [True] * 7
     for record in records:
         assert_clean(record)
+
+
+# Through import_file into the database: damaged and made-up MEDLINE files are imported whole or refused, and a
+# refused one leaves every row as it was (tests/importers/fuzzing.py has the property).
+
+MEDLINE_PATHS = [BIOPYTHON / name for name in MEDLINE_FILES] + [SEED]
+# Every tag line of the real files, as (tag, value): made-up records are built from real lines and hostile values.
+REAL_LINES = sorted(
+    {
+        (match["tag"], match["value"])
+        for data in REAL_FILES
+        for match in re.finditer(r"^(?P<tag>[A-Z]{2,4}) *- (?P<value>.*)$", data.decode("utf-8-sig"), re.MULTILINE)
+    }
+)
+REAL_TAGS = sorted({tag for tag, _ in REAL_LINES})
+
+
+@pytest.fixture
+def medline_in_the_database(db):
+    """The real files imported first, so that damaged copies of them merge into reports that are there."""
+    for path in MEDLINE_PATHS:
+        assert import_file(file=path).ok
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(damaged(REAL_FILES, pieces=PIECES), st.sampled_from(["medline", None]), st.booleans())
+def test_a_damaged_medline_file_is_imported_whole_or_refused_leaving_the_database_as_it_was(
+    medline_in_the_database, data, format, skip_refused
+):
+    assert_imports_whole_or_refuses_cleanly(data, name="fuzz.nbib", format=format, skip_refused=skip_refused)
+
+
+value_text = (
+    st.sampled_from([value for _, value in REAL_LINES])
+    | st.sampled_from(HOSTILE_PIECES).map(lambda piece: piece.decode("utf-8", "replace"))
+    | st.text(max_size=40)
+)
+pmids = st.sampled_from(["31123647", "1", "0", "2147483648", "99999999999999999999", "-5", "", "12a"])
+medline_record = st.builds(
+    lambda pmid, title, date, lines: "\n".join(
+        [f"PMID- {pmid}", *title, *date, *(f"{tag:<4}- {value}" for tag, value in lines)]
+    ),
+    pmids | st.text(max_size=12),
+    st.lists(value_text.map(lambda title: f"TI  - {title}"), max_size=1),
+    st.lists(
+        st.sampled_from(["2019 Mar 11", "1850", "2020 Spring", "9999", "2001 Feb 30"]) | value_text, max_size=1
+    ).map(lambda dates: [f"DP  - {date}" for date in dates]),
+    st.lists(st.tuples(st.sampled_from(REAL_TAGS), value_text), max_size=25),
+)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(medline_record, min_size=1, max_size=4), st.sampled_from(["\n", "\r\n", "\r"]), st.booleans())
+def test_records_of_real_tags_with_hostile_values_are_imported_whole_or_refused(
+    medline_in_the_database, records, line_end, skip_refused
+):
+    data = "\n\n".join(records).replace("\n", line_end).encode("utf-8", "surrogatepass")
+    assert_imports_whole_or_refuses_cleanly(data, name="made-up.nbib", format="medline", skip_refused=skip_refused)

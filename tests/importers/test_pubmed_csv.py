@@ -12,14 +12,16 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reports.identifiers import normalize_doi
 from reports.importers.errors import RecordError
 from reports.importers.pubmed_csv import COLUMNS, read_pubmed_csv
 from reports.importers.records import ArticleRecord, AuthorRecord, JournalRecord, PublicationDate
+from reports.importers.service import import_file
 from reports.importers.text import clean_line
+from tests.importers.fuzzing import HOSTILE_PIECES, assert_imports_whole_or_refuses_cleanly, damaged, real_files
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "pubmed"
 ORACLE = json.loads((DATA / "oracle.json").read_text(encoding="utf-8"))
@@ -379,6 +381,19 @@ def test_a_file_without_the_pmid_and_title_columns_is_refused_naming_the_columns
     )
 
 
+def test_a_header_line_that_is_something_else_is_quoted_briefly():
+    # Found by fuzzing: an XML file read as CSV had its whole first line quoted, a refusal of a thousand characters.
+    line = b"<PubmedArticleSet><PubmedArticle><MedlineCitation " + b"x" * 2000 + b"," * 30 + b"\n"
+
+    with pytest.raises(RecordError) as caught:
+        read(line, source="pubmed.xml")
+
+    assert caught.value.message == (
+        "this is not a PubMed CSV export: the header has no 'PMID' or 'Title' column "
+        "(columns found: '<PubmedArticleSet><PubmedArticle><Medlin…')"
+    )
+
+
 def test_a_file_without_the_title_column_is_refused_naming_only_that_column():
     with pytest.raises(RecordError) as caught:
         read(b"\xef\xbb\xbfPMID,Authors\n1,Smith J\n")
@@ -461,3 +476,49 @@ def test_any_rows_under_a_pubmed_header_give_records_or_record_errors(rows, line
 )
 def test_any_citation_and_authors_give_records_or_record_errors(citation, authors):
     check_items(csv_file(a_row(Citation=citation, Authors=authors, Publication_Year="")))
+
+
+# Through import_file into the database: damaged and made-up CSV exports are imported whole or refused, and a
+# refused file leaves every row as it was (tests/importers/fuzzing.py has the property).
+
+CSV_PATHS = [DATA / name for name in CSV_FILES]
+REAL_CSV = real_files(*CSV_PATHS)
+# The real files' rows, by column: made-up rows take each cell from the same column of a real row, or a hostile one.
+REAL_ROWS = [row for data in REAL_CSV for row in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))]
+CSV_PIECES = [b'"', b'""', b",", b'","', b"\n", b'"\n"', b";", b"\t", b"=cmd|' /C calc'!A0", b"PMID,Title\n"]
+
+
+@pytest.fixture
+def csv_in_the_database(db):
+    """The real files imported first, so that damaged copies of them merge into reports that are there."""
+    for path in CSV_PATHS:
+        assert import_file(file=path).ok
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(damaged(REAL_CSV, pieces=CSV_PIECES), st.sampled_from(["pubmed_csv", None]), st.booleans())
+def test_a_damaged_csv_export_is_imported_whole_or_refused_leaving_the_database_as_it_was(
+    csv_in_the_database, data, format, skip_refused
+):
+    assert_imports_whole_or_refuses_cleanly(data, name="fuzz.csv", format=format, skip_refused=skip_refused)
+
+
+cell_text = st.sampled_from(HOSTILE_PIECES).map(lambda piece: piece.decode("utf-8", "replace")) | st.text(max_size=40)
+
+
+@st.composite
+def made_up_row(draw) -> list[str]:
+    real = draw(st.sampled_from(REAL_ROWS))
+    row = [real[column] if draw(st.booleans()) else draw(cell_text) for column in COLUMNS]
+    return row + draw(st.lists(cell_text, max_size=2)) if draw(st.integers(0, 9)) == 0 else row
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(made_up_row(), min_size=1, max_size=6), st.sampled_from(["\n", "\r\n", "\r"]), st.booleans())
+def test_rows_of_real_and_hostile_cells_are_imported_whole_or_refused(
+    csv_in_the_database, rows, line_end, skip_refused
+):
+    out = io.StringIO()
+    csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator=line_end).writerows([COLUMNS, *rows])
+    data = out.getvalue().encode("utf-8", "surrogatepass")
+    assert_imports_whole_or_refuses_cleanly(data, name="made-up.csv", format="pubmed_csv", skip_refused=skip_refused)

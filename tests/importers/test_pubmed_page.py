@@ -9,12 +9,14 @@ import io
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reports.importers.errors import RecordError
 from reports.importers.pubmed_page import parse_pubmed_page, parse_reference, read_pubmed_page
 from reports.importers.records import ArticleRecord, AuthorRecord, MeshRecord, PublicationDate, ReferenceRecord
+from reports.importers.service import import_file
+from tests.importers.fuzzing import HOSTILE_PIECES, assert_imports_whole_or_refuses_cleanly, damaged, real_files
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "fixtures" / "source" / "000_8d3d7cb61a81a9c9.txt"
@@ -399,6 +401,21 @@ def test_mesh_terms_are_read_with_their_qualifiers_and_major_topic_stars():
             ],
         ),
         MeshRecord(descriptor="Remission Induction", is_major=True),
+    ]
+
+
+def test_a_mesh_line_that_is_only_a_star_is_left_out():
+    # Found by fuzzing: "*" gave a heading without a name, which the database refused with an IntegrityError.
+    text = text_of(SEASONAL).replace("    Humans\n", "    Humans\n    *\n")
+    assert "    *\n" in text
+    headings = parse_pubmed_page(text, source="page.txt").mesh_headings
+    assert [heading.descriptor for heading in headings] == [
+        "Adolescent",
+        "Crohn Disease",
+        "Humans",
+        "Male",
+        "Naltrexone",
+        "Remission Induction",
     ]
 
 
@@ -857,3 +874,70 @@ def test_no_page_makes_the_reader_raise_anything_but_its_own_error(lines, noise)
 def test_no_reference_text_makes_the_reference_reader_fail(text):
     reference = parse_reference(text)
     assert reference.raw_text == text.strip() or reference.raw_text in text
+
+
+# Through import_file into the database: damaged and rearranged pages are imported whole or refused, and a refused
+# page leaves every row as it was (tests/importers/fuzzing.py has the property).
+
+REAL_PAGES = real_files(*ALL_PAGES)
+PAGE_PIECES = [
+    b"\nAbstract\n",
+    b"\nReferences\n",
+    b"\nKeywords: ",
+    b"\nPMID: ",
+    b"PMCID: PMC",
+    b" doi: 10.",
+    b"\nAffiliations\n",
+    b". 2019 Mar 11;11(3):e4225.",
+    b"\n1. ",
+    b" - PubMed",
+    b"https://",
+    b"javascript:alert(1)",
+]
+
+
+@pytest.fixture
+def pages_in_the_database(db):
+    """The real pages imported first, so that damaged copies of them merge into reports that are there."""
+    for path in ALL_PAGES:
+        assert import_file(file=path).ok
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(damaged(REAL_PAGES, pieces=PAGE_PIECES), st.sampled_from(["pubmed_page", None]))
+def test_a_damaged_page_is_imported_whole_or_refused_leaving_the_database_as_it_was(
+    pages_in_the_database, data, format
+):
+    assert_imports_whole_or_refuses_cleanly(data, name="fuzz.txt", format=format)
+
+
+hostile_line = (
+    st.sampled_from(HOSTILE_PIECES).map(lambda piece: piece.decode("utf-8", "replace"))
+    | st.sampled_from([piece.decode().strip() for piece in PAGE_PIECES])
+    | st.text(max_size=80)
+)
+
+
+@st.composite
+def rearranged_page(draw) -> bytes:
+    """A real page with lines (its own, another page's, or hostile ones) put in, repeated, or taken out."""
+    lines = draw(st.sampled_from(REAL_PAGES)).decode("utf-8-sig").splitlines()
+    every_line = [line for page in REAL_PAGES for line in page.decode("utf-8-sig").splitlines()]
+    for _ in range(draw(st.integers(min_value=1, max_value=8))):
+        at = draw(st.integers(0, len(lines)))
+        change = draw(st.sampled_from(["insert", "repeat", "remove", "replace"]))
+        if change == "insert":
+            lines.insert(at, draw(st.sampled_from(every_line) | hostile_line))
+        elif change == "repeat" and at < len(lines):
+            lines.insert(at, lines[at])
+        elif change == "remove" and at < len(lines):
+            del lines[at]
+        elif at < len(lines):
+            lines[at] = draw(hostile_line)
+    return "\n".join(lines).encode("utf-8", "surrogatepass")
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rearranged_page())
+def test_real_lines_and_hostile_ones_in_any_order_are_imported_whole_or_refused(pages_in_the_database, data):
+    assert_imports_whole_or_refuses_cleanly(data, name="rearranged.txt", format="pubmed_page")

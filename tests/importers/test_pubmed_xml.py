@@ -6,6 +6,7 @@ field by field. Hostile, broken and unusual files are built here, small, by the 
 baseline files (50,788 records) are read when they are in var/baseline (`make bench-import` fetches them).
 """
 
+import copy
 import dataclasses
 import gzip
 import io
@@ -16,7 +17,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -33,6 +34,9 @@ from reports.importers.records import (
     ReferenceRecord,
     SubstanceRecord,
 )
+from reports.importers.service import import_file
+from reports.models import CaseReport
+from tests.importers.fuzzing import HOSTILE_PIECES, assert_imports_whole_or_refuses_cleanly, damaged
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBMED = ROOT / "tests" / "data" / "pubmed"
@@ -431,6 +435,52 @@ def test_a_parameter_entity_fetching_a_dtd_is_refused_and_never_fetched(listener
 
     assert error.message.startswith("the file declares entities (<!ENTITY ...>)")
     assert listener.connections == 0
+
+
+def test_entities_declared_after_a_comment_are_refused_unread_too():
+    # Found while testing the attacks through import_file: the prolog check stepped over a comment one character
+    # short, took the rest for text before the root, and left the DOCTYPE to the parser, which read the declarations.
+    prolog = '<?xml version="1.0"?>\n<!-- exported -->\n<!DOCTYPE PubmedArticleSet [<!ENTITY x "y">]>\n'
+
+    error = refusal(pubmed_file(article(), prolog=prolog))
+
+    assert error.message.startswith("the file declares entities (<!ENTITY ...>)")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "data", "message"),
+    [
+        ("UTF-16", "utf-16-le", "the file is UTF-16 or UTF-32 text; PubMed XML files are UTF-8: save it as UTF-8"),
+        ("UTF-32", "utf-32-be", "the file is UTF-16 or UTF-32 text; PubMed XML files are UTF-8: save it as UTF-8"),
+        ("UTF-7", "utf-8", "the file declares the encoding UTF-7; PubMed XML files are UTF-8: save it as UTF-8"),
+    ],
+)
+def test_a_prolog_in_an_encoding_the_entity_check_cannot_read_is_refused(encoding, data, message):
+    # Found while testing the attacks through import_file: without a byte order mark the check read UTF-16 as
+    # something other than markup and let the parser read the DOCTYPE's declarations.
+    prolog = (
+        f'<?xml version="1.0" encoding="{encoding}"?>\n'
+        '<!DOCTYPE PubmedArticleSet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+    )
+    text = prolog + "<PubmedArticleSet>" + article() + "</PubmedArticleSet>"
+    if encoding == "UTF-7":
+        text = text.replace("[", "+AFs-")  # the internal subset's bracket, as UTF-7 may write it
+
+    assert refusal(text.encode(data)).message == message
+
+
+def test_an_entity_left_unexpanded_is_refused_with_the_record():
+    # A file that names an external DTD may use entities it declares: the DTD is never loaded, so the reference
+    # would stay in the text as "&xxe;".
+    data = pubmed_file(article(title="A case of &xxe;."), prolog='<!DOCTYPE PubmedArticleSet SYSTEM "x.dtd">\n')
+
+    [error] = read_bytes(data)
+
+    assert (error.record, error.field, error.message) == (
+        1,
+        "ArticleTitle",
+        "it uses the entity &xxe;, which PubMed files never do; it is not expanded",
+    )
 
 
 def test_dtd_rules_of_its_own_are_refused_even_without_entities():
@@ -1070,3 +1120,202 @@ def test_the_version_of_the_pmid_is_read():
     )
     [record] = read_bytes(data)
     assert (record.pmid, record.pmid_version) == (25364329, 3)
+
+
+# Through import_file into the database: damaged and rearranged PubMed XML is imported whole or refused, and a
+# refused file leaves every row as it was (tests/importers/fuzzing.py has the property).
+
+XML_PIECES = [
+    b"<",
+    b">",
+    b"&",
+    b"&amp;",
+    b"&#0;",
+    b"&#x1F600;",
+    b"&nbsp;",
+    b"]]>",
+    b"<![CDATA[",
+    b"<!--",
+    b"-->",
+    b"</PubmedArticle>",
+    b"<PubmedArticle>",
+    b"</PubmedArticleSet>",
+    b"<?xml version='1.0' encoding='latin-1'?>",
+    b"<!DOCTYPE PubmedArticleSet [<!ENTITY x 'y'>]>",
+    b'"',
+    b"'",
+]
+
+
+@pytest.fixture
+def xml_in_the_database(db):
+    """The real files imported first, so that damaged copies of them merge into reports that are there."""
+    for name in XML_FILES:
+        assert import_file(file=PUBMED / name).ok
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(damaged(REAL_FILES, pieces=XML_PIECES), st.sampled_from(["pubmed_xml", None]), st.booleans())
+def test_a_damaged_xml_file_is_imported_whole_or_refused_leaving_the_database_as_it_was(
+    xml_in_the_database, data, format, skip_refused
+):
+    assert_imports_whole_or_refuses_cleanly(data, name="fuzz.xml", format=format, skip_refused=skip_refused)
+
+
+@pytest.mark.django_db
+def test_an_author_with_only_a_fore_name_or_an_issn_of_the_wrong_length_is_refused_by_record():
+    # Found by fuzzing: both got past the reader and failed in the database (an IntegrityError out of import_file).
+    data = pubmed_file(
+        article(pmid="1", article_parts="<AuthorList><Author><ForeName>Ann</ForeName></Author></AuthorList>"),
+        article(pmid="2").replace("1234-5678", "1234"),
+    )
+
+    result = import_file(file=io.BytesIO(data), name="odd.xml")
+
+    assert [str(problem) for problem in result.refused] == [
+        "record 1 (PMID 1), authors: an author has neither a last name nor a group name",
+        "record 2 (PMID 2), journal issn: '1234' is not an ISSN (like 2168-8184)",
+    ]
+    assert CaseReport.objects.count() == 0
+
+
+# Text lxml can write into an element: any character XML allows, the hostile pieces that are text, and values of
+# the kinds PubMed's fields hold.
+element_text = (
+    st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc", "Cn")) | st.sampled_from("\t\n\r"), max_size=60)
+    | st.sampled_from(
+        [
+            piece.decode("utf-8", "ignore")
+            for piece in HOSTILE_PIECES
+            if not _CONTROL.search(piece.decode("utf-8", "ignore")) and "\x00" not in piece.decode("utf-8", "ignore")
+        ]
+    )
+    | st.sampled_from(["", " ", "2020", "0000", "13", "32", "Spring", "PMC", "PMC0", "10.", "10.1/x", "doi:", "Y", "N"])
+)
+ATTRIBUTES = ["IdType", "Label", "DateType", "EIdType", "Version", "MajorTopicYN", "UI", "ValidYN", "Source", "Type"]
+
+
+@st.composite
+def rearranged_real_xml(draw) -> bytes:
+    """A real file with one to eight of its elements given new text or a new attribute value, repeated, moved into
+    another element or taken out: well-formed XML that PubMed never wrote."""
+    tree = etree.fromstring(draw(st.sampled_from(REAL_FILES)), etree.XMLParser(**pubmed_xml._PARSER_OPTIONS))
+    for _ in range(draw(st.integers(min_value=1, max_value=8))):
+        elements = [element for element in tree.iter() if isinstance(element.tag, str)]
+        element = elements[draw(st.integers(0, len(elements) - 1))]
+        change = draw(st.sampled_from(["text", "attribute", "repeat", "move", "remove"]))
+        if change == "text":
+            element.text = draw(element_text)
+        elif change == "attribute":
+            element.set(draw(st.sampled_from(ATTRIBUTES)), draw(element_text))
+        elif element is tree:
+            continue
+        elif change == "repeat":
+            element.addnext(copy.deepcopy(element))
+        elif change == "move":
+            target = elements[draw(st.integers(0, len(elements) - 1))]
+            if element not in target.iterancestors() and target is not element:
+                target.append(element)
+        else:
+            element.getparent().remove(element)
+    return etree.tostring(tree.getroottree(), xml_declaration=True, encoding="UTF-8")
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rearranged_real_xml(), st.booleans())
+def test_real_elements_with_hostile_text_are_imported_whole_or_refused(xml_in_the_database, data, skip_refused):
+    assert_imports_whole_or_refuses_cleanly(data, name="rearranged.xml", format="pubmed_xml", skip_refused=skip_refused)
+
+
+# The same attacks through import_file, as a curator's upload would bring them: refused with a clear message,
+# whether the format is told from the file or given, with nothing fetched, nothing read from the disk and nothing
+# written. A loopback web server (Listener, above) counts any connection.
+
+ARTICLE_USING_ENTITIES = article(title="A case of &xxe;&net;&a;&lol9;.")
+
+
+def hostile_files(port: int) -> dict[str, tuple[bytes, str]]:
+    """name -> (file, how the XML reader's refusal starts)."""
+
+    def with_prolog(prolog: str, *articles: str) -> bytes:
+        return pubmed_file(*(articles or [ARTICLE_USING_ENTITIES]), prolog=prolog)
+
+    entities = "the file declares entities (<!ENTITY ...>), which PubMed files never do"
+    return {
+        "billion laughs": (with_prolog(BILLION_LAUGHS), entities),
+        "quadratic blowup": (
+            with_prolog(f'<!DOCTYPE PubmedArticleSet [<!ENTITY a "{"a" * 50_000}">]>\n', article(title="&a;" * 20_000)),
+            entities,
+        ),
+        "external entity, a local file": (
+            with_prolog('<!DOCTYPE PubmedArticleSet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'),
+            entities,
+        ),
+        "external entity, on the network": (
+            with_prolog(f'<!DOCTYPE PubmedArticleSet [<!ENTITY net SYSTEM "http://127.0.0.1:{port}/x">]>\n'),
+            entities,
+        ),
+        "parameter entity loading a DTD": (
+            with_prolog(
+                f'<!DOCTYPE PubmedArticleSet [<!ENTITY % dtd SYSTEM "http://127.0.0.1:{port}/evil.dtd"> %dtd;]>\n'
+            ),
+            entities,
+        ),
+        "an external DTD that would declare the entity": (
+            with_prolog(f'<!DOCTYPE PubmedArticleSet SYSTEM "http://127.0.0.1:{port}/evil.dtd">\n'),
+            "record 1 (PMID 1), ArticleTitle: it uses the entity &xxe;, which PubMed files never do",
+        ),
+        "entities after a comment longer than the head detection reads": (
+            with_prolog(
+                f'<!-- {"x" * 100_000} -->\n<!DOCTYPE PubmedArticleSet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+            ),
+            entities,
+        ),
+        "UTF-16 without a byte order mark": (
+            (
+                '<?xml version="1.0" encoding="UTF-16"?>\n'
+                '<!DOCTYPE PubmedArticleSet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+                f"<PubmedArticleSet>{ARTICLE_USING_ENTITIES}</PubmedArticleSet>"
+            ).encode("utf-16-le"),
+            "the file is UTF-16 or UTF-32 text; PubMed XML files are UTF-8",
+        ),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("gzipped", [False, True], ids=["plain", "gzip"])
+@pytest.mark.parametrize("format", [None, "pubmed_xml"], ids=["detected", "given"])
+def test_every_xml_attack_is_refused_through_import_file_with_nothing_fetched_read_or_written(
+    listener, format, gzipped
+):
+    passwd = Path("/etc/passwd").read_text(encoding="utf-8", errors="replace").splitlines()[0]
+    for name, (data, refusal) in hostile_files(listener.port).items():
+        upload = gzip.compress(data, mtime=0) if gzipped else data
+
+        result = assert_imports_whole_or_refuses_cleanly(upload, name="upload.xml", format=format)
+
+        assert not result.written, name
+        messages = " ".join(str(problem) for problem in result.refused)
+        if format == "pubmed_xml":
+            assert messages.startswith(refusal if refusal.startswith("record") else f"file: {refusal}"), name
+        assert passwd not in messages, name
+    assert listener.connections == 0
+    assert CaseReport.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_xinclude_is_neither_followed_nor_fetched(listener):
+    data = pubmed_file(
+        article(
+            title=(
+                '<i xmlns:xi="http://www.w3.org/2001/XInclude">A case'
+                '<xi:include href="file:///etc/passwd" parse="text"/>'
+                f'<xi:include href="http://127.0.0.1:{listener.port}/x" parse="text"/></i>.'
+            )
+        )
+    )
+
+    assert import_file(file=io.BytesIO(data), name="xinclude.xml").ok
+
+    assert CaseReport.objects.get().title == "A case."
+    assert listener.connections == 0

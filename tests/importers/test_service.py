@@ -4,12 +4,23 @@ import gzip
 import io
 import json
 import shutil
+import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from reports.importers.detect import FORMATS
 from reports.importers.service import import_file
 from reports.models import Author, CaseReport, Citation, Journal, Patient
+from tests.importers.fuzzing import (
+    EVERY_REAL_FILE,
+    RandomBytes,
+    assert_imports_whole_or_refuses_cleanly,
+    damaged,
+    real_files,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +215,75 @@ def test_nul_and_control_characters_never_reach_the_database(tmp_path):
         "Text with NUL.",
         "Jane",
     )
+
+
+# A file is all or nothing, whatever is wrong with it (tests/importers/fuzzing.py has the property): any real file,
+# damaged, read as what it looks like or as any format at all, into a database that holds every real file.
+
+EVERY_REAL_BYTES = real_files(*EVERY_REAL_FILE)
+
+
+@pytest.fixture
+def every_real_file_in_the_database():
+    refused = [path.name for path in EVERY_REAL_FILE if not import_file(file=path).ok]
+    assert refused == ["efetch_pmc.xml", "pubmed3.html"]
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(damaged(EVERY_REAL_BYTES), st.sampled_from([None, *FORMATS]), st.booleans())
+def test_any_damaged_file_read_as_any_format_is_imported_whole_or_refused_leaving_the_database_as_it_was(
+    every_real_file_in_the_database, data, format, skip_refused
+):
+    assert_imports_whole_or_refuses_cleanly(data, name="any.file", format=format, skip_refused=skip_refused)
+
+
+def medline_records(count: int) -> bytes:
+    return b"".join(b"PMID- %d\nTI  - Case %d.\nDP  - 2020 Jan\n\n" % (n, n) for n in range(1, count + 1))
+
+
+def pubmed_xml(count: int) -> bytes:
+    article = (
+        b'<PubmedArticle><MedlineCitation><PMID Version="1">%d</PMID><Article><Journal><JournalIssue><PubDate>'
+        b"<Year>2020</Year></PubDate></JournalIssue><Title>J</Title></Journal><ArticleTitle>Case %d.</ArticleTitle>"
+        b"</Article></MedlineCitation></PubmedArticle>\n"
+    )
+    return b"<PubmedArticleSet>\n" + b"".join(article % (n, n) for n in range(1, count + 1)) + b"</PubmedArticleSet>"
+
+
+def test_a_refused_last_record_keeps_out_the_records_written_before_it_in_earlier_chunks():
+    # The writer works in chunks of 500 records; the first chunk is in the database when the last record is read.
+    data = medline_records(600) + b"PMID- 601\nDP  - 2020 Jan\n"
+    result = import_file(file=io.BytesIO(data), name="long.nbib")
+    assert (result.written, result.records, CaseReport.objects.count()) == (False, 601, 0)
+    assert str(result.refused[0]) == "record 601 (PMID 601), TI: the record has no title: expected a 'TI  - ' line"
+
+
+def test_a_file_cut_short_after_its_first_chunk_writes_nothing():
+    data = pubmed_xml(600)
+    result = import_file(file=io.BytesIO(data[: data.index(b"<PMID Version") + len(data) * 9 // 10]), name="cut.xml")
+    assert (result.written, CaseReport.objects.count()) == (False, 0)
+    assert result.summary().startswith("cut.xml: refused, nothing written")
+    assert "looks truncated" in result.refused[-1].message
+
+
+# Garbage of any size: refused at its start, in little memory, whatever format it is said to be. bench/garbage_memory.py
+# does the same with a gigabyte and reports the process's peak memory and the time per format.
+
+GARBAGE_SIZE = 64 * 1024 * 1024
+# The readers look at a file in pieces of 64 KiB; a refusal of garbage needs a few of them, not the whole file.
+MEMORY_LIMIT = 4 * 1024 * 1024
+
+
+@pytest.mark.parametrize("format", [None, *FORMATS])
+def test_a_large_stream_of_random_bytes_is_refused_having_read_and_kept_little_of_it(format):
+    garbage = RandomBytes(GARBAGE_SIZE)
+    tracemalloc.start()
+    try:
+        result = import_file(file=garbage, name="garbage.bin", format=format)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert not result.written
+    assert result.summary().startswith("garbage.bin: refused, nothing written")
+    assert peak < MEMORY_LIMIT, f"{peak / 1024 / 1024:.1f} MB"
+    assert garbage.read_so_far < MEMORY_LIMIT, f"{garbage.read_so_far / 1024 / 1024:.1f} MB read"

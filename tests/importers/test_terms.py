@@ -29,10 +29,23 @@ def test_a_vocabulary_fills_an_empty_ui_but_never_takes_one_another_term_holds()
 
 def test_a_vocabulary_asks_the_database_once_per_new_name(django_assert_num_queries):
     vocabulary = Vocabulary(Keyword)
-    with django_assert_num_queries(2):  # look the names up; create the missing ones
+    with django_assert_num_queries(3):  # look the names up; create the missing ones; record their history
         vocabulary.resolve({"a": {}, "b": {}})
     with django_assert_num_queries(0):
         vocabulary.resolve({"A": {}, "b": {}})
+
+
+def test_new_terms_are_recorded_in_the_history_with_the_reason_given():
+    from reports.history import acting
+
+    with acting(reason="Import 7 of test.xml"):
+        ids = Vocabulary(Keyword).resolve({"fatigue": {}})
+    record = Keyword.changes.get(id=ids["fatigue"])
+    assert (record.history_type, record.history_change_reason, record.history_user) == (
+        "+",
+        "Import 7 of test.xml",
+        None,
+    )
 
 
 def test_journals_are_found_by_nlm_id_issn_or_name_and_filled():

@@ -46,6 +46,7 @@ class Command(BaseCommand):
                 dry_run=dry_run,
                 skip_refused=skip_refused,
                 suggest=suggest,
+                via="command",
                 show_progress=show_progress,
             )
             style = self.style.SUCCESS if result.ok else self.style.ERROR if not result.written else self.style.WARNING

@@ -1,0 +1,203 @@
+"""Faults: an import killed half-way leaves the database as it was; a database that refuses connections or is out
+of disk gives a clear message, never a traceback. Each runs the real program in its own process against a real
+database (a scratch SQLite file, or a scratch PostgreSQL database when the suite runs on PostgreSQL)."""
+
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(settings.BASE_DIR)
+ARTICLE = ROOT / "tests" / "data" / "pubmed" / "metapub" / "25364329.xml"
+SECRET = "fault-tests-" + "s" * 40
+
+
+def environment(database_url: str, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG", "HTTPS")}
+    env.update(DATABASE_URL=database_url, SECRET_KEY=SECRET, ALLOWED_HOSTS="testserver", **extra)
+    return env
+
+
+def manage(database_url: str, *args, check=True, **popen) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        env=environment(database_url),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=600,
+    )
+
+
+@pytest.fixture
+def scratch_database(tmp_path):
+    """A migrated database of the kind the suite runs on, that other processes can open."""
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        params = connection.get_connection_params()
+        name = f"casebase_faults_{uuid.uuid4().hex[:8]}"
+        admin = (
+            f"postgres://{params.get('user', 'postgres')}@{params.get('host', '127.0.0.1')}:{params.get('port', 5432)}"
+        )
+        with psycopg.connect(f"{admin}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = f"{admin}/{name}"
+    else:
+        url = f"sqlite:///{tmp_path / 'faults.sqlite3'}"
+    manage(url, "migrate", "--no-input")
+    yield url
+    if connection.vendor == "postgresql":
+        with psycopg.connect(f"{admin}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def row_counts(url: str) -> dict[str, int]:
+    """Rows of every casebase table, read straight from the database."""
+    if url.startswith("sqlite"):
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+            tables = [
+                r[0]
+                for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'reports_%'")
+            ]
+            return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        tables = [r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE tablename LIKE 'reports_%'")]
+        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+def many_articles(path: Path, count: int) -> Path:
+    """A PubMed XML file of `count` copies of a real article, each with its own PMID, DOI and title."""
+    text = ARTICLE.read_text(encoding="utf-8")
+    article = re.search(r"<PubmedArticle>.*</PubmedArticle>", text, re.S).group(0)
+    head = text[: text.index("<PubmedArticle>")]
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(head)
+        for n in range(count):
+            copy = article.replace("25364329", str(90_000_000 + n)).replace("10.1055/s-0034-1387804", f"10.9999/{n}")
+            copy = copy.replace("<ArticleTitle>", f"<ArticleTitle>Copy {n}: ", 1)
+            out.write(copy)
+        out.write("</PubmedArticleSet>\n")
+    return path
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_an_import_killed_half_way_leaves_the_database_as_it_was(scratch_database, tmp_path):
+    manage(scratch_database, "import_reports", str(ARTICLE))
+    before = row_counts(scratch_database)
+    assert before["reports_casereport"] == 1
+    big = many_articles(tmp_path / "big.xml", 2000)
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "import_reports", str(big)],
+        env=environment(scratch_database),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    # Kill it once it has done real work (read and written several batches), but long before it could finish.
+    deadline = time.monotonic() + 120
+    while cpu_seconds(process.pid) < 2.5 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert process.poll() is None, "the import finished before it could be killed; make the file bigger"
+    os.kill(process.pid, signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL
+    assert row_counts(scratch_database) == before
+    # The database is whole and writable afterwards (SQLite rolled back the killed writer's journal).
+    result = manage(scratch_database, "import_reports", str(many_articles(tmp_path / "small.xml", 5)))
+    assert "created 5" in result.stdout
+    assert row_counts(scratch_database)["reports_casereport"] == 6
+
+
+PAGE_SCRIPT = (
+    "import django, json, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'casebase.settings'; django.setup(); "
+    "from django.test import Client; c = Client(); "
+    "r = [c.get(u) for u in ('/', '/health/', '/admin/login/')]; "
+    "print(json.dumps([[x.status_code, x.content.decode()[:2000]] for x in r]))"
+)
+
+
+def test_a_database_that_refuses_connections_gives_a_plain_503_page():
+    result = subprocess.run(
+        [sys.executable, "-c", PAGE_SCRIPT],
+        env=environment("postgres://postgres@127.0.0.1:1/casebase"),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    import json
+
+    (page, health, login) = json.loads(result.stdout.strip().splitlines()[-1])
+    assert page[0] == 503
+    assert "The database is not answering" in page[1]
+    assert "Traceback" not in page[1]
+    assert health[0] == 503
+    assert json.loads(health[1])["status"] == "unavailable"
+    assert login[0] in (200, 503)  # the login page itself needs no database until it is submitted
+
+
+def test_an_import_into_a_refusing_database_says_so_and_is_not_a_traceback():
+    result = manage("postgres://postgres@127.0.0.1:1/casebase", "import_reports", str(ARTICLE), check=False)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "database" in (result.stdout + result.stderr).lower()
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'", reason="SQLite can be given a size limit; a full disk is real")
+@pytest.mark.django_db
+def test_a_full_database_refuses_an_import_clearly_and_writes_nothing(seed_report):
+    from reports.importers.service import import_file
+    from reports.models import CaseReport
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA page_count")
+        (pages,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA max_page_count = {pages}")
+    try:
+        result = import_file(file=ARTICLE)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA max_page_count = 1073741823")
+    assert not result.written
+    assert "full" in str(result.refused[0]).lower()
+    assert CaseReport.objects.count() == 1
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'", reason="SQLite can be given a size limit; a full disk is real")
+@pytest.mark.django_db
+def test_a_full_database_gives_the_curator_a_plain_503_page(seed_report, staff_client):
+    from reports.models import Patient
+
+    patient = Patient.objects.get()
+    from tests.admin_forms import open_admin_form
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA page_count")
+        (pages,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA max_page_count = {pages}")
+    try:
+        form = open_admin_form(staff_client, f"/admin/reports/patient/{patient.pk}/change/")
+        form["history"] = "x" * 200_000
+        response = form.submit(staff_client)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA max_page_count = 1073741823")
+    assert response.status_code == 503
+    assert b"run out of disk space" in response.content
