@@ -521,3 +521,15 @@ def test_the_health_check_answers_when_the_database_does(client):
     response = client.get("/health/")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_a_stored_reference_url_that_is_not_a_web_address_is_never_a_link(client):
+    from reports.models import Citation
+
+    report = make_report(title="Hostile reference")
+    Citation.objects.create(report=report, position=1, raw_text="A reference.", url="javascript:alert(1)")
+    Citation.objects.create(report=report, position=2, raw_text="Another.", url="https://example.org/paper")
+    html = client.get(report.get_absolute_url()).content.decode()
+    assert "javascript:" not in html
+    assert 'href="https://example.org/paper"' in html

@@ -657,6 +657,12 @@ class Citation(models.Model):
             raise ValidationError(errors)
 
     @property
+    def web_url(self) -> str:
+        """The reference's own link, only when it is a web address: a stored "javascript:" or "data:" URL is data
+        from a file, never a link a visitor can click."""
+        return self.url if self.url.lower().startswith(("http://", "https://")) else ""
+
+    @property
     def pubmed_url(self) -> str:
         return pubmed_url(self.pmid) if self.pmid else ""
 
