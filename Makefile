@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup browser lint seed screenshots bench-import bench-pages eval-suggestions backup load restart-check clean
+.PHONY: run test setup browser lint seed screenshots bench-import bench-pages eval-suggestions backup load restart-check replica-check clean
 
 run: setup
 	$(PY) manage.py migrate --no-input
@@ -64,6 +64,11 @@ load: setup
 # Restarts the local PostgreSQL under a running site and checks it answers 503, never 500, and recovers by itself.
 restart-check: setup
 	$(PY) bench/pg_restart.py
+
+# Makes a streaming replica of the local PostgreSQL on port 5433 and shows public pages read from it, writes on the
+# primary (needs root; adds a replication line to pg_hba.conf when there is none).
+replica-check: setup
+	$(PY) bench/replica.py
 
 # The browser tests drive Debian's Chromium (/usr/bin/chromium): installed here when missing and we are root, as on
 # CI; otherwise they are skipped with a message, unless CASEBASE_REQUIRE_BROWSER is set.

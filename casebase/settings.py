@@ -5,6 +5,7 @@ Every setting a deployment changes comes from an environment variable:
     DEBUG          "true" only on a developer's machine (default: false)
     SECRET_KEY     required unless DEBUG is on
     DATABASE_URL   default: SQLite in db.sqlite3 next to manage.py
+    DATABASE_REPLICA_URLS  comma-separated PostgreSQL streaming replicas for the public pages' reads
     ALLOWED_HOSTS  comma-separated (default: 127.0.0.1,localhost)
     HTTPS          "true" when the site is served over HTTPS, as in production (default: false): secure cookies, HSTS,
                    redirects to https; behind a reverse proxy, the proxy sets X-Forwarded-Proto
@@ -56,6 +57,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # A database that is down or full gives a clear 503 page instead of a traceback (reports/middleware.py).
     "reports.middleware.DatabaseUnavailableMiddleware",
+    # Public GET pages read from the replicas when there are any (casebase/routers.py).
+    "casebase.routers.ReadReplicasMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -100,6 +103,17 @@ DATABASES = {
 # PostgreSQL restarts (a dead connection is replaced instead of failing the request).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL streaming replicas for the public pages' reads (casebase/routers.py): comma-separated URLs, each a
+# read-only copy of DATABASE_URL. Writes, the admin and commands always use the primary.
+for number, url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    DATABASES[f"replica_{number}"] = {
+        **env.db_url_config(url),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        # Tests run on the primary's test database; a replica stands for the same data.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["casebase.routers.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

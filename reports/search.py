@@ -10,7 +10,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import F, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
@@ -192,8 +192,12 @@ def snippets(report_ids: list[int], text: str, *, words: int = 30) -> dict[int, 
         return {}
     if not query.groups:
         return {}
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    from reports.models import CaseReport
+
+    # A raw query: it goes where the router sends the page's other reads (a replica, for a public page).
+    database = connections[router.db_for_read(CaseReport)]
+    with database.cursor() as cursor:
+        if database.vendor == "postgresql":
             sql, params = _tsquery(query, positive_only=True)
             options = (
                 f"StartSel={_MARK_START}, StopSel={_MARK_END}, MaxWords={words}, MinWords={words // 2}, "
