@@ -182,9 +182,10 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "reports/locked_out.html"
-# Behind a reverse proxy the client's address is in X-Forwarded-For; AXES_IPWARE_* say how to read it.
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind PROXY_COUNT reverse proxies, the client's address is the one the outermost proxy added to
+# X-Forwarded-For (reports/accounts.py: client_address); without proxies, the connection's own address.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "reports.accounts.client_address"
 
 # Clinical lists are browsed page by page; this is the page size of the public list.
 REPORTS_PER_PAGE = env.int("REPORTS_PER_PAGE", default=25)

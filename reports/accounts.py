@@ -53,3 +53,16 @@ def add_staff(*, username: str, role: str) -> AdminAccount:
     user.groups.remove(*groups.values())
     user.groups.add(groups[names[role]])
     return AdminAccount(username=username, password=password)
+
+
+def client_address(request) -> str:
+    """The visitor's address, for counting failed logins. Behind PROXY_COUNT proxies, each appends the address it
+    saw to X-Forwarded-For, so the client is that many entries from the end; anything before it was written by the
+    client itself and cannot be trusted. Without proxies, the header is ignored."""
+    from django.conf import settings
+
+    proxies = settings.PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")

@@ -129,6 +129,19 @@ class ReportSubstanceInline(admin.TabularInline):
     verbose_name = "substance"
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """History pages for everyone who may view the record; changing it from an old version (Revert, or restoring
+    a deleted record) only for those who may change it: the history's form would otherwise let a viewer save."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return not self.has_change_permission(request, obj) or super().revert_disabled(request, obj)
+
+
 class RefusesStaleSaves:
     """Change forms carry the version they were opened at; a save over someone else's newer save is refused
     (reports/concurrency.py)."""
@@ -260,7 +273,7 @@ def _content_length(request) -> int:
 
 
 @admin.register(CaseReport)
-class CaseReportAdmin(RefusesStaleSaves, ConfirmsSuggestions, NumbersNewRows, SimpleHistoryAdmin):
+class CaseReportAdmin(RefusesStaleSaves, ConfirmsSuggestions, NumbersNewRows, HistoryAdmin):
     list_display = ["title", "journal", "publication_date", "pmid", "doi", "patient_count", "source_format"]
     list_filter = ["source_format", "publication_types", "pub_year"]
     list_select_related = ["journal"]
@@ -469,7 +482,7 @@ class TreatmentInline(admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(RefusesStaleSaves, ConfirmsSuggestions, NumbersNewRows, SimpleHistoryAdmin):
+class PatientAdmin(RefusesStaleSaves, ConfirmsSuggestions, NumbersNewRows, HistoryAdmin):
     list_display = ["__str__", "report", "sex", "age_value", "age_unit", "conditions", "origin"]
     list_filter = ["origin", "sex", "age_unit", "diagnoses__certainty"]
     actions = ["accept_suggestions"]
@@ -530,7 +543,7 @@ class OutcomeInline(admin.TabularInline):
 
 
 @admin.register(Treatment)
-class TreatmentAdmin(RefusesStaleSaves, ConfirmsSuggestions, SimpleHistoryAdmin):
+class TreatmentAdmin(RefusesStaleSaves, ConfirmsSuggestions, HistoryAdmin):
     list_display = ["__str__", "patient", "report", "outcome_list"]
     list_filter = ["intervention__kind", "route", "outcomes__result"]
     list_select_related = ["intervention", "patient__report"]
@@ -565,7 +578,7 @@ class TreatmentAdmin(RefusesStaleSaves, ConfirmsSuggestions, SimpleHistoryAdmin)
 
 
 @admin.register(Citation)
-class CitationAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
+class CitationAdmin(RefusesStaleSaves, HistoryAdmin):
     # References link to https sites; a typed address without a scheme is taken as https.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["__str__", "report", "year", "pmid", "doi", "cited_report"]
@@ -590,7 +603,7 @@ class CitationAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
 # Vocabularies -----------------------------------------------------------------------------------------------------
 
 
-class TermAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
+class TermAdmin(RefusesStaleSaves, HistoryAdmin):
     """Vocabulary terms: a term in use cannot be deleted (the database refuses), so the list shows the use."""
 
     list_display = ["name", "synonym_text", "mesh_ui", "uses"]
@@ -623,7 +636,7 @@ class InterventionAdmin(TermAdmin):
 
 
 @admin.register(Journal)
-class JournalAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
+class JournalAdmin(RefusesStaleSaves, HistoryAdmin):
     list_display = ["title", "iso_abbreviation", "issn", "nlm_unique_id", "report_count"]
     search_fields = ["title", "iso_abbreviation", "=issn", "=nlm_unique_id"]
     ordering = ["title"]  # Meta.ordering is dropped from the annotated (GROUP BY) queryset
@@ -636,7 +649,7 @@ class JournalAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
         return journal.report_total
 
 
-class IndexTermAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
+class IndexTermAdmin(RefusesStaleSaves, HistoryAdmin):
     search_fields = ["name"]
     ordering = ["name"]  # Meta.ordering is dropped from the annotated (GROUP BY) queryset
     list_display = ["name", "report_count"]
@@ -676,7 +689,7 @@ class SubstanceAdmin(IndexTermAdmin):
 
 
 @admin.register(Diagnosis)
-class DiagnosisAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
+class DiagnosisAdmin(RefusesStaleSaves, ConfirmsSuggestions, HistoryAdmin):
     list_display = ["__str__", "patient", "origin"]
     list_filter = ["certainty", "origin"]
     list_select_related = ["condition", "patient"]
@@ -685,7 +698,7 @@ class DiagnosisAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
+class FindingAdmin(RefusesStaleSaves, HistoryAdmin):
     list_display = ["__str__", "kind", "patient"]
     list_filter = ["kind"]
     list_select_related = ["patient"]
@@ -694,7 +707,7 @@ class FindingAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
+class OutcomeAdmin(RefusesStaleSaves, ConfirmsSuggestions, HistoryAdmin):
     list_display = ["__str__", "treatment", "origin"]
     list_filter = ["result", "origin"]
     list_select_related = ["treatment__intervention"]
@@ -703,7 +716,7 @@ class OutcomeAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(RefusesStaleSaves, SimpleHistoryAdmin):
+class AuthorAdmin(RefusesStaleSaves, HistoryAdmin):
     list_display = ["__str__", "position", "report"]
     list_select_related = ["report"]
     search_fields = ["last_name", "fore_name", "collective_name", "report__title"]

@@ -8,6 +8,7 @@ input kept and a message listing the other changes, instead of silently overwrit
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 
 from reports.history import has_history
 
@@ -72,6 +73,11 @@ class VersionedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["seen_version"] = version(self.instance, self.version_related)
+
+    @cached_property
+    def changed_data(self):
+        # The version is bookkeeping, not the curator's change: an untouched form stays unchanged.
+        return [name for name in super().changed_data if name != "seen_version"]
 
     def clean(self):
         cleaned = super().clean()

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.urls import reverse
 
-from reports.models import CaseReport, Condition, Diagnosis, Intervention, Origin, Outcome, Patient, Treatment
+from reports.models import CaseReport, Condition, Diagnosis, Intervention, Outcome, Patient, Treatment
 
 # Stands for "not recorded" in the filters: no condition, no intervention, or no outcome.
 NOT_RECORDED = "none"
@@ -233,8 +233,11 @@ def _table(
         )
     rows.sort(key=lambda row: not row.url)  # "not recorded" last; the database ordered the others
     # Query 2: the column totals and the grand total, each patient once, and how many of them were suggested.
+    # "Suggested" is any patient whose case is not wholly curated (Patient.objects.curated()): exactly those that
+    # "curated cases only" leaves out.
     totals = source.aggregate(
-        **counts(split=False), suggested=Count(patient, distinct=True, filter=Q(patient__origin=Origin.SUGGESTED))
+        **counts(split=False),
+        suggested=Count(patient, distinct=True, filter=~Q(patient__in=Patient.objects.curated().values("pk"))),
     )
     return EvidenceTable(
         subject=subject,

@@ -28,21 +28,37 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        try:
-            return self.get_response(request)
-        except (OperationalError, InterfaceError) as error:
-            return self._unavailable(request, error)
+        return self.get_response(request)
 
     def process_exception(self, request, exception):
-        # Errors raised inside a view reach here before the default 500 handling.
-        if isinstance(exception, (OperationalError, InterfaceError)) or _is_full(exception):
-            return self._unavailable(request, exception)
-        return None
-
-    def _unavailable(self, request, error: Exception) -> HttpResponse:
-        logger.error("Database unavailable for %s %s: %s", request.method, request.path, error)
-        return unavailable_response(error)
+        # A database that is down, restarting or full; any other database error is a bug and gets Django's own
+        # error handling (500, logged and reported).
+        if not _is_unavailable(exception):
+            return None
+        logger.error("Database unavailable for %s %s", request.method, request.path, exc_info=exception)
+        return unavailable_response(exception)
 
 
-def _is_full(exception: Exception) -> bool:
-    return isinstance(exception, DatabaseError) and any(words in str(exception).lower() for words in _FULL)
+# Words in the drivers' messages that mean the database cannot be reached or written, rather than a bad query.
+_UNAVAILABLE = (
+    "connection",
+    "connect to server",
+    "could not connect",
+    "server closed",
+    "terminating",
+    "shutting down",
+    "starting up",
+    "in recovery",
+    "timeout",
+    "timed out",
+    "database is locked",
+)
+
+
+def _is_unavailable(exception: Exception) -> bool:
+    if isinstance(exception, InterfaceError):
+        return True
+    message = str(exception).lower()
+    if isinstance(exception, DatabaseError) and any(words in message for words in _FULL):
+        return True
+    return isinstance(exception, OperationalError) and any(words in message for words in _UNAVAILABLE)

@@ -73,3 +73,13 @@ def test_a_successful_login_before_the_limit_resets_the_count(client, settings):
         client.post("/admin/login/?next=/admin/", {"username": "anna", "password": "wrong"})
     ok = client.post("/admin/login/?next=/admin/", {"username": "anna", "password": "the-right-password-123"})
     assert ok.status_code == 302
+
+
+def test_the_client_address_is_read_behind_as_many_proxies_as_configured(settings, rf):
+    from reports.accounts import client_address
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="10.0.0.2")
+    settings.PROXY_COUNT = 0
+    assert client_address(request) == "10.0.0.2"  # without a proxy the header is the client's own words
+    settings.PROXY_COUNT = 1
+    assert client_address(request) == "203.0.113.9"  # what our proxy saw, not what the client claimed

@@ -104,3 +104,14 @@ def test_someone_who_is_not_staff_is_sent_to_the_login_page(client, condition):
 def test_the_public_pages_accept_no_writes(client, seed_report):
     for url in ("/", seed_report.get_absolute_url(), "/patients/", "/export.json"):
         assert client.post(url, {"title": "x"}).status_code == 405, url
+
+
+def test_a_viewer_can_read_the_history_but_not_revert_or_restore_from_it(viewer, seed_report):
+    patient = Patient.objects.get()
+    version = patient.changes.first()
+    url = f"/admin/reports/patient/{patient.pk}/history/{version.history_id}/"
+    assert viewer.get(f"/admin/reports/patient/{patient.pk}/history/").status_code == 200
+    response = viewer.post(url, {"report": patient.report_id, "position": 1, "age_value": "99", "age_unit": "years"})
+    assert response.status_code == 403
+    patient.refresh_from_db()
+    assert str(patient.age_value) == "47.00"

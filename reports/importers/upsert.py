@@ -419,10 +419,22 @@ class _Writer:
             return
         suggestions = [(report, suggest_case(SuggestionInput.from_record(record))) for report, record in pairs]
         keep = curated(report_ids=[report.pk for report, _ in suggestions])
-        stale = [report.pk for report, _ in suggestions if report.pk in replaceable and report.pk not in keep]
+        from reports.exporters import PATIENT_PREFETCHES, patient_record
+
+        stored: dict[int, list] = {}
+        maybe_stale = [report.pk for report, _ in suggestions if report.pk in replaceable and report.pk not in keep]
+        for patient in Patient.objects.filter(report_id__in=maybe_stale).prefetch_related(*PATIENT_PREFETCHES):
+            stored.setdefault(patient.report_id, []).append(patient_record(patient))
+        # A changed record that suggests what is stored already leaves the stored rows (and their ids) alone.
+        suggestions = [
+            (report, patients)
+            for report, patients in suggestions
+            if report.pk not in keep and stored.get(report.pk, []) != patients
+        ]
+        stale = [report.pk for report, _ in suggestions if report.pk in stored]
         if stale:
             Patient.objects.filter(report_id__in=stale).delete()
-        written = [(report, patients) for report, patients in suggestions if patients and report.pk not in keep]
+        written = [(report, patients) for report, patients in suggestions if patients]
         self._write_patients(written)
         self.result.suggested += len(written)
 

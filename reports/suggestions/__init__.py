@@ -7,6 +7,7 @@ treatments only through a patient: they are given to the one patient a report de
 patients only the main conditions (MeSH major topics) are given to each, never the treatments.
 """
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from reports.importers.records import ArticleRecord, DiagnosisRecord, OutcomeRecord, PatientRecord, TreatmentRecord
@@ -14,6 +15,8 @@ from reports.suggestions.patients import suggest_patients
 from reports.suggestions.terms import MeshTerm, suggest_conditions, suggest_interventions
 
 SUGGESTED = "suggested"
+MAX_TITLE = 2_000
+MAX_ABSTRACT = 20_000
 CASE_REPORT_TYPES = {"case reports"}
 
 
@@ -79,6 +82,9 @@ def suggest_case(data: SuggestionInput) -> list[PatientRecord]:
     """The patients the report describes, with what they had and were given, all marked as suggested."""
     if not data.is_case_report or not data.title:
         return []
+    # Real abstracts are a few thousand characters; the rest of a longer text (a file's mistake, or an attack) is
+    # not read, so that reading stays linear and quick.
+    data = dataclasses.replace(data, title=data.title[:MAX_TITLE], abstract=data.abstract[:MAX_ABSTRACT])
     descriptors = [term.descriptor for term in data.mesh]
     found = suggest_patients(title=data.title, abstract=data.abstract, mesh=descriptors)
     if not found.count:

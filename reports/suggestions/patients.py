@@ -139,7 +139,7 @@ _SINGLE = re.compile(
 )
 # Words that say the report is about more than one patient, even when it does not say how many.
 _ONE_AND_MORE = re.compile(
-    rf"\bone\s+(?:case|patient)\s+(?:of|with)\b[^.;]*?\band\s+(?P<count>\d{{1,2}}|{_WORD_NUMBER})\s+"
+    rf"\bone\s+(?:case|patient)\s+(?:of|with)\b[^.;]{{0,300}}?\band\s+(?P<count>\d{{1,2}}|{_WORD_NUMBER})\s+"
     rf"(?:other\s+)?(?:cases|patients)\b",
     re.IGNORECASE,
 )
@@ -223,9 +223,11 @@ def sentences(text: str) -> list[tuple[int, str]]:
     pieces: list[tuple[int, str]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        candidate = text[start : match.start()]
-        if _ABBREVIATIONS.search(candidate):
+        # Only the few characters before the full stop can make it an abbreviation ("Dr.", "e.g."): looking at the
+        # whole growing candidate instead would take quadratic time on a hostile text.
+        if _ABBREVIATIONS.search(text, max(start, match.start() - 12), match.start()):
             continue
+        candidate = text[start : match.start()]
         pieces.append((start, candidate))
         start = match.end()
     pieces.append((start, text[start:]))

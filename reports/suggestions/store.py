@@ -36,12 +36,27 @@ def curated(*, report_ids: Iterable[int]) -> set[int]:
     curated_here |= Exists(Treatment.objects.filter(patient=OuterRef("pk"), origin=Origin.CURATED))
     curated_here |= Exists(Outcome.objects.filter(treatment__patient=OuterRef("pk"), origin=Origin.CURATED))
     curated_here |= Exists(Finding.objects.filter(patient=OuterRef("pk")))
-    return set(
-        Patient.objects.filter(report_id__in=list(report_ids))
+    report_ids = list(report_ids)
+    found = set(
+        Patient.objects.filter(report_id__in=report_ids)
         .filter(curated_here)
         .values_list("report_id", flat=True)
         .distinct()
     )
+    # A curator who deleted a patient, or a diagnosis, treatment or outcome of one, has reviewed the case: what
+    # they removed must not come back as a suggestion. The history says who deleted what.
+    by_curator = {"history_type": "-", "history_user__isnull": False}
+    found |= set(Patient.changes.filter(report_id__in=report_ids, **by_curator).values_list("report_id", flat=True))
+    parts = set(Diagnosis.changes.filter(**by_curator).values_list("patient_id", flat=True))
+    parts |= set(Treatment.changes.filter(**by_curator).values_list("patient_id", flat=True))
+    parts |= set(
+        Treatment.objects.filter(pk__in=Outcome.changes.filter(**by_curator).values("treatment_id")).values_list(
+            "patient_id", flat=True
+        )
+    )
+    if parts:
+        found |= set(Patient.objects.filter(pk__in=parts, report_id__in=report_ids).values_list("report_id", flat=True))
+    return found
 
 
 def with_patients(*, report_ids: Iterable[int]) -> set[int]:

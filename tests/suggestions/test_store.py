@@ -236,3 +236,45 @@ def test_the_list_can_be_restricted_to_curated_cases(client):
     assert [r.pk for r in only_curated.context["page_obj"]] == [curated_report.pk]
     facets = {facet.name: facet for facet in only_curated.context["facets"]}
     assert [(v.label, v.count) for v in facets["condition"].values] == [("giant cell tumor", 1)]
+
+
+def test_saving_a_suggested_patient_unchanged_leaves_it_suggested(staff_client):
+    from tests.admin_forms import open_admin_form
+
+    import_file(file=SPINE_XML)
+    patient = Patient.objects.get()
+    form = open_admin_form(staff_client, f"/admin/reports/patient/{patient.pk}/change/")
+    assert form.submit(staff_client).status_code == 302
+    assert Patient.objects.get().origin == Origin.SUGGESTED
+
+
+def test_what_a_curator_deleted_from_a_suggested_case_is_not_suggested_again(staff_client):
+    import_file(file=SPINE_XML)
+    diagnosis = Diagnosis.objects.get(condition__name="osteoclastoma")
+    response = staff_client.post(f"/admin/reports/diagnosis/{diagnosis.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    command("suggest_cases")
+    assert not Diagnosis.objects.filter(condition__name="osteoclastoma").exists()
+    patient = Patient.objects.get()
+    staff_client.post(f"/admin/reports/patient/{patient.pk}/delete/", {"post": "yes"})
+    assert "1 left alone (curated)" in command("suggest_cases", "--only-missing")
+    assert not Patient.objects.exists()
+
+
+def test_a_changed_record_that_suggests_the_same_case_keeps_the_stored_rows(tmp_path):
+    import_file(file=SPINE_XML)
+    before = suggested_state()
+    changed = tmp_path / "changed.xml"
+    changed.write_text(SPINE_XML.read_text().replace("<Volume>5</Volume>", "<Volume>6</Volume>"))
+    result = import_file(file=changed)
+    assert result.updated == 1
+    assert result.suggested == 0
+    assert suggested_state() == before
+
+
+def test_a_hostile_abstract_is_read_quickly_and_gives_nothing_wrong():
+    from reports.suggestions import SuggestionInput, suggest_case
+
+    for text in ("Dr. Xy " * 14_000, "one case of " * 8_000, "47-year-old " * 9_000, "(" * 100_000):
+        patients = suggest_case(SuggestionInput(title="A case report", abstract=text))
+        assert len(patients) <= 1

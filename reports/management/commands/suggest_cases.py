@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from reports import history
 from reports.models import CaseReport
 from reports.suggestions.store import suggest_reports
 
@@ -23,5 +24,6 @@ class Command(BaseCommand):
         reports = CaseReport.objects.all()
         if pmid:
             reports = reports.filter(pmid__in=pmid)
-        result = suggest_reports(reports=reports, only_missing=only_missing)
+        with history.acting(reason="manage.py suggest_cases"):
+            result = suggest_reports(reports=reports, only_missing=only_missing)
         self.stdout.write(self.style.SUCCESS(result.summary()))
