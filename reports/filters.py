@@ -154,8 +154,9 @@ class CaseReportFilter(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         criteria = self.patient_criteria()
         if criteria:
-            patients = Patient.objects.matching(**criteria).filter(report=OuterRef("pk"))
-            queryset = queryset.filter(Exists(patients))
+            # The reports of the matching patients, found once (an IN over one subquery), rather than a correlated
+            # EXISTS per report: SQLite would walk the sex-and-age index once for every report of the database.
+            queryset = queryset.filter(pk__in=Patient.objects.matching(**criteria).values("report_id"))
         text = (data.get("q") or "").strip()
         sort = data.get("sort") or ("relevance" if text else "newest")
         if sort == "relevance":
