@@ -25,8 +25,10 @@ than 2,000.
 import argparse
 import gzip
 import json
+import math
 import os
 import random
+import re
 import resource
 import sys
 import time
@@ -43,6 +45,9 @@ from bench.synth import DOI_PREFIX, EXTERNAL_ID_BASE, PMCID_BASE, PMID_BASE, PRO
 # articles a report cites), up to this share.
 MAX_INTERNAL_SHARE = 0.5
 _BATCH = 200  # records written to the compressor at once
+# A case report's number of MeSH headings follows how many patients it describes when the profile saw at least this
+# many reports of its kind, era and number of patients; else its stratum's.
+MIN_REPORTS = 30
 
 HEADER = (
     '<?xml version="1.0" encoding="utf-8"?>\n'
@@ -53,33 +58,43 @@ HEADER = (
 FOOTER = "</PubmedArticleSet>\n"
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Words that make reports.suggestions.patients find a patient, a group of patients, a sex or an animal. A case
 # report's text is drawn without them, and its patient sentences put in exactly the ones its patients need.
-PATIENT_WORDS = frozenset(
+PATIENT_WORDS = _words(
     """woman women female females girl girls lady ladies mother wife daughter daughters sister sisters primigravida
     multigravida primipara multipara gravida man men male males boy boys gentleman gentlemen father husband son sons
     brother brothers patient patients child children infant infants neonate neonates newborn newborns baby babies
     adolescent adolescents person persons individual individuals subject subjects case cases sibling siblings sibs
     toddler student athlete recipient smoker worker twin twins adults adult members instance family parents parent
-    she her hers herself he him himself his""".split()
+    she her hers herself he him himself his old"""  # "old": a "19-year-old" of the vocabulary is a patient
 )
-ANIMAL_WORDS = frozenset(
+ANIMAL_WORDS = _words(
     """dog dogs canine cat cats feline horse horses equine foal foals mare mares stallion stallions cow cows cattle
     bovine calf calves heifer heifers sheep ovine lamb lambs goat goats pig pigs swine porcine piglet piglets monkey
     monkeys macaque macaques baboon baboons primate primates rat rats mice mouse rabbit rabbits hamster hamsters
     guinea ferret ferrets bird birds chicken chickens parrot parrots turtle turtles snake snakes lizard lizards fish
     camel camels llama llamas alpaca alpacas deer elephant elephants dolphin dolphins whale whales seal seals bear
-    bears tiger tigers lion lions veterinary""".split()
+    bears tiger tigers lion lions veterinary"""
 )
 # Words that make a sentence read as what is generally done rather than the case (reports.suggestions.patients).
-GENERAL_WORDS = frozenset("if should may might can could must indicated when whenever every any".split())
+GENERAL_WORDS = _words("if should may might can could must indicated when whenever every any")
 # Words that make a sentence about a group of patients read as a cohort or the literature.
-LITERATURE_WORDS = frozenset(
+LITERATURE_WORDS = _words(
     """literature previously reported published review reviewed systematic retrospective retrospectively chart
     record records series cohort prospective randomized randomised trial survey registry database among total out
-    so far date""".split()
+    so far date"""
 )
 NUMBER_WORDS = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+# Words that count patients ("nine in three patients" is read as nine).
+COUNTING_WORDS = frozenset(NUMBER_WORDS[1:]) | _words(
+    "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
+    "ninety twin"
+)
 # MeSH check tags for a patient's age (years from, years to) and the qualifiers that make a heading a treatment.
 AGE_TAGS = [
     ("Infant, Newborn", 0, 1 / 12),
@@ -156,10 +171,6 @@ class Histogram:
     def draw(self, rng: random.Random) -> int:
         return self.values[bisect_right(self.cumulative, rng.random() * self.cumulative[-1])]
 
-    def mean(self) -> float:
-        counts = [b - a for a, b in zip([0, *self.cumulative], self.cumulative, strict=False)]
-        return sum(v * c for v, c in zip(self.values, counts, strict=True)) / self.cumulative[-1]
-
 
 class Choice:
     """Draws one of a list of [item, count] pairs by count."""
@@ -170,6 +181,13 @@ class Choice:
 
     def draw(self, rng: random.Random):
         return self.items[bisect_right(self.cumulative, rng.random() * self.cumulative[-1])]
+
+
+def excluded(word: str, words: frozenset[str]) -> bool:
+    """Whether a word is, or has a part that is, one of `words`: "patient's" and "mother-to-child" are read as
+    "patient" and "mother" by the suggestions' word boundaries."""
+    key = word.lower()
+    return key in words or any(part in words for part in re.split(r"[-'’./]", key))
 
 
 class Vocabulary:
@@ -187,7 +205,7 @@ class Vocabulary:
         tail: Callable[[int], object] = pseudo_word,
         exclude: frozenset[str] = frozenset(),
     ):
-        top = [entry for entry in spec["top"] if str(entry[0]).lower() not in exclude]
+        top = [entry for entry in spec["top"] if not (exclude and excluded(str(entry[0]), exclude))]
         self.items = [item(entry) for entry in top]
         self.cumulative = list(accumulate(entry[1] for entry in top))
         self.top_total = self.cumulative[-1] if top else 0
@@ -227,38 +245,68 @@ class Vocabulary:
         return chosen
 
 
-COMMON_WORDS = 100  # the most frequent words ("the", "of", "patients") repeat by their frequency alone
+COMMON_WORDS = 100  # "the", "of", "were": words nearly every abstract has, modelled by their presence
 
 
 class Text:
-    """Abstract text: words drawn from the group's vocabulary, in sentences of real lengths. A content word (not
-    among the most frequent) is, with the profile's probability, replaced by one already in the document: words come
-    in bursts (a document that names "myocardial" once tends to name it again), which is what gives them their real
-    document frequencies. Replacing only content words by content words keeps every word's overall frequency."""
+    """Abstract text in sentences of real lengths, whose words have their real frequencies and their real document
+    frequencies (how many abstracts have the word), which is what a full-text search sees.
+
+    Words come in bursts: an abstract that names "myocardial" once tends to name it again, so a word is in fewer
+    abstracts than its frequency alone would give, and how much fewer differs from word to word. So an abstract is
+    built from word types rather than words: each of the most frequent words is in it with its document frequency
+    (less often in a short abstract), as many times as its share of the length; the others are drawn by document
+    frequency, each as many times as it occurs, on average, in an abstract that has it (made-up rare words, the
+    tail, as often as the real rare words). The words are then shuffled."""
 
     def __init__(self, spec: dict, *, exclude: frozenset[str] = frozenset()):
-        self.words = Vocabulary(spec["words"], exclude=exclude)
-        self.common = frozenset(self.words.items[:COMMON_WORDS])
-        self.repeat = spec["text"]["repeat"]
-        self.comma = spec["text"]["comma_share"]
-        self.sentence_words = Histogram(spec["text"]["sentence_words"])
+        words, text = spec["words"], spec["text"]
+        top = [entry for entry in words["top"] if not (exclude and excluded(entry[0], exclude))]
+        documents = max(text["abstracts"], 1)
+        self.mean_words = max(text["mean_words"], 1.0)
+        # (word, log of the share of abstracts without it, how its presence follows the length, occurrences per
+        # abstract of average length). A word in nearly every abstract stays in short ones: in the baseline files
+        # "the" is in 85 % of the abstracts of under 50 words, "were" in 19 % (58 % of all); 1 - df^2 / 2 as the
+        # power of the length ratio gives both.
+        self.common = [
+            (word, math.log(max(1 - docs / documents, 1e-6)), 1 - (docs / documents) ** 2 / 2, count / documents)
+            for word, count, docs in top[:COMMON_WORDS]
+            if docs
+        ]
+        tail_occurrences = max(text["tail_occurrences"], 1.0)
+        tail = dict(words["tail"])
+        tail["tokens"] = tail["tokens"] / tail_occurrences  # the tail's word types
+        self.content = Vocabulary(
+            {"top": [[word, docs, count / docs] for word, count, docs in top[COMMON_WORDS:] if docs], "tail": tail},
+            item=lambda entry: (entry[0], _repeats(entry[2])),
+            tail=lambda rank: (pseudo_word(rank), _repeats(tail_occurrences)),
+        )
+        self.comma = text["comma_share"]
+        self.sentence_words = Histogram(text["sentence_words"])
 
-    def tokens(self, rng: random.Random, count: int, used: list[str] | None = None) -> list[str]:
-        used = [] if used is None else used  # the content words so far, each as often as it came
-        out = []
-        common = self.common
-        for _ in range(count):
-            word = self.words.draw(rng)
-            if word not in common:
-                if used and rng.random() < self.repeat:
-                    word = used[int(rng.random() * len(used))]
-                used.append(word)
-            out.append(word)
-        return out
+    def document(self, rng: random.Random, length: int) -> list[str]:
+        """The words of an abstract of `length` words, in no particular order."""
+        scale = length / self.mean_words
+        tokens: list[str] = []
+        for word, log_absent, power, per_abstract in self.common:
+            present = 1 - math.exp(log_absent * scale**power)
+            if rng.random() < present:
+                extra = per_abstract * scale / present - 1
+                tokens += [word] * (1 + (int(extra + rng.random()) if extra > 0 else 0))
+        if len(tokens) > length:
+            rng.shuffle(tokens)
+            del tokens[length:]
+        draw = self.content.draw
+        while len(tokens) < length:
+            word, repeats = draw(rng)
+            copies = 1 + (int(math.log(1 - rng.random()) / repeats) if repeats else 0)
+            tokens += [word] * copies
+        del tokens[length:]
+        rng.shuffle(tokens)
+        return tokens
 
-    def sentences(self, rng: random.Random, count: int, used: list[str] | None = None) -> str:
-        """About `count` words as sentences: capitalised, with commas and a full stop."""
-        words = self.tokens(rng, count, used)
+    def sentences(self, rng: random.Random, words: list[str]) -> str:
+        """The words as sentences: capitalised, with commas and a full stop."""
         sentences, start = [], 0
         while start < len(words):
             length = max(self.sentence_words.draw(rng), 3)
@@ -270,6 +318,13 @@ class Text:
         pieces = [word + "," if rng.random() < self.comma else word for word in words[:-1]]
         pieces.append(words[-1])
         return capitalised(" ".join(pieces)) + "."
+
+
+def _repeats(occurrences: float) -> float:
+    """The log of a geometric distribution's ratio whose mean, plus one, is `occurrences` (0: no repeats)."""
+    if occurrences <= 1.0001:
+        return 0.0
+    return math.log((occurrences - 1) / occurrences)
 
 
 def capitalised(text: str) -> str:
@@ -299,7 +354,6 @@ class Stratum:
     def __init__(self, name: str, spec: dict, group: "Group"):
         self.name = name
         self.group = group
-        self.case_report = group.case_report
         self.years = Histogram(spec["years"])
         self.shares = spec["shares"]
         self.counts = {name: Histogram(counts) for name, counts in spec["counts"].items()}
@@ -322,11 +376,12 @@ class Group:
             exclude=exclude
             | LITERATURE_WORDS
             | GENERAL_WORDS
+            | COUNTING_WORDS
             | {entry[0].lower() for entry in spec["words"]["top"] if any(c.isdigit() for c in entry[0])},
         )
         self.title_words = Vocabulary(spec["title_words"], exclude=exclude)
         # Rare keywords are mostly new combinations of ordinary words ("solar urticaria"), not new words.
-        content = self.text.words.items[COMMON_WORDS : COMMON_WORDS + 20_000] or ["keyword"]
+        content = [word for word, _repeats in self.text.content.items[:20_000]] or ["keyword"]
         self.keywords = Vocabulary(spec["keywords"], tail=lambda rank: _keyword_phrase(rank, content))
         self.mesh = Vocabulary({"top": spec["mesh"]["descriptors"]}, item=tuple)
         self.mesh_by_name = {entry[0]: tuple(entry) for entry in spec["mesh"]["descriptors"]}
@@ -388,6 +443,12 @@ class Generator:
         self.patient_counts = {kind: Histogram(spec["patients"]) for kind, spec in self.clinical.items()}
         self.single_sex = {kind: Choice(sorted(spec["single"]["sex"].items())) for kind, spec in self.clinical.items()}
         self.single_age = {kind: Choice(sorted(spec["single"]["age"].items())) for kind, spec in self.clinical.items()}
+        self.case_mesh = {
+            f"{kind}/{key}": Histogram(counts)
+            for kind, spec in self.clinical.items()
+            for key, counts in spec["mesh_headings"].items()
+            if sum(counts.values()) >= MIN_REPORTS
+        }
         references = profile["references"]
         self.internal_rate = references["internal_share"] / max(references["collection_records"], 1)
         self.age_tag_names = [name for name, _, _ in AGE_TAGS]
@@ -408,7 +469,7 @@ class Generator:
         language = stratum.languages.draw(rng)
         has_abstract = rng.random() < stratum.shares["abstract"]
         case = self._case(rng, has_abstract) if group.case_report else None
-        mesh = self._mesh(rng, stratum, case)
+        mesh = self._mesh(rng, stratum, case, has_abstract)
         title = self._title(rng, stratum, case, has_abstract)
         if language != "eng":
             title = f"[{title[:-1]}]."  # PubMed's way of printing a translated title
@@ -464,11 +525,12 @@ class Generator:
             age = self.single_age[kind].draw(rng)
             return Case([Patient(age=_age(age), sex=self.single_sex[kind].draw(rng))])
         group = self.clinical[kind]["groups"]
+        reports = max(group["reports"], 1)
         sex = "unknown"
-        if rng.random() < group["one_sex"] / group["reports"]:
+        if rng.random() < group["one_sex"] / reports:
             sex = "female" if rng.random() < group["female"] / max(group["one_sex"], 1) else "male"
         patients = [Patient(sex=sex) for _ in range(count)]
-        if rng.random() < group["with_ages"] / group["reports"]:
+        if rng.random() < group["with_ages"] / reports:
             for patient in patients:
                 patient.age = (str(rng.randint(18, 85) if sex != "unknown" else rng.randint(1, 85)), "years")
         return Case(patients, grouped=True)
@@ -500,12 +562,12 @@ class Generator:
         labels = group.labels.draw(rng) if rng.random() < stratum.shares["structured_abstract"] else ("",)
         clinical = self._case_sentences(rng, group, case, mesh) if case else []
         words = max(words - sum(s.count(" ") + 1 for s in clinical), 5)
-        used: list[str] = []
-        weights = [rng.random() + 0.5 for _ in labels]
+        tokens = group.text.document(rng, words)
+        weights = list(accumulate(rng.random() + 0.5 for _ in labels))
+        cuts = [0, *(round(len(tokens) * weight / weights[-1]) for weight in weights)]
         parts = []
-        for label, weight in zip(labels, weights, strict=True):
-            text = group.text.sentences(rng, max(round(words * weight / sum(weights)), 3), used)
-            parts.append([label, text])
+        for label, start, end in zip(labels, cuts, cuts[1:], strict=False):
+            parts.append([label, group.text.sentences(rng, tokens[start:end] or tokens[:3])])
         if clinical:
             where = next((i for i, (label, _) in enumerate(parts) if "CASE" in label or "REPORT" in label), 0)
             parts[where][1] = " ".join([*clinical, parts[where][1]])
@@ -536,21 +598,29 @@ class Generator:
         outcomes = self.clinical["abstract"]["text_outcomes"]
         for heading in mesh:
             if set(heading[1]) & GIVEN_QUALIFIERS and rng.random() < outcomes["share"]:
-                result = rng.choices(list(OUTCOME_CLAUSES), [outcomes["results"].get(r, 0) + 0.01 for r in OUTCOME_CLAUSES])
+                result = rng.choices(
+                    list(OUTCOME_CLAUSES), [outcomes["results"].get(r, 0) + 0.01 for r in OUTCOME_CLAUSES]
+                )
                 name = heading[0][0].split(",")[0]
                 sentences.append(f"Treatment with {name} was started, and {OUTCOME_CLAUSES[result[0]]}.")
         return sentences
 
     # MeSH, substances and the other index terms.
 
-    def _mesh(self, rng: random.Random, stratum: Stratum, case: Case | None) -> list:
+    def _mesh(self, rng: random.Random, stratum: Stratum, case: Case | None, has_abstract: bool) -> list:
         """[(descriptor entry, [qualifier names], [major qualifier names], descriptor is major)], by name."""
         group = stratum.group
+        counts = stratum.counts["mesh_headings"]
+        if case is not None:
+            described = "none" if not case.patients else "single" if len(case.patients) == 1 else "multi"
+            era = stratum.name.split("/")[1]
+            kind = "abstract" if has_abstract else "title_only"
+            counts = self.case_mesh.get(f"{kind}/{era}/{described}", counts)
         headings = []
-        for entry in group.mesh.distinct(rng, stratum.counts["mesh_headings"].draw(rng), key=lambda e: e[0]):
+        for entry in group.mesh.distinct(rng, counts.draw(rng), key=lambda e: e[0]):
             headings.append(self._heading(rng, group, entry))
         if case is not None and case.patients and headings:
-            headings = self._agree_with_case(rng, group, case, headings)
+            headings = self._agree_with_case(group, case, headings)
         return sorted(headings, key=lambda heading: heading[0][0])
 
     def _heading(self, rng: random.Random, group: Group, entry: tuple) -> tuple:
@@ -568,7 +638,7 @@ class Generator:
         majors = [group.qualifiers[q[0]][0] for q in chosen if rng.random() < q[2] / max(q[1], 1)]
         return entry, names, majors, rng.random() < major / count
 
-    def _agree_with_case(self, rng: random.Random, group: Group, case: Case, headings: list) -> list:
+    def _agree_with_case(self, group: Group, case: Case, headings: list) -> list:
         """A report about people is indexed Humans, not Animals; one patient's sex and age are its check tags."""
         names = {heading[0][0] for heading in headings}
         drop = {"Animals"}
@@ -705,8 +775,10 @@ class Generator:
             fore = self.fore_names.draw(rng)
             initials = "".join(part[:1].upper() for part in fore.replace("-", " ").split())
             lines.append(
-                f'          <Author ValidYN="Y">\n            <LastName>{escape(self.last_names.draw(rng))}</LastName>\n'
-                f"            <ForeName>{escape(fore)}</ForeName>\n            <Initials>{escape(initials)}</Initials>\n"
+                '          <Author ValidYN="Y">\n'
+                f"            <LastName>{escape(self.last_names.draw(rng))}</LastName>\n"
+                f"            <ForeName>{escape(fore)}</ForeName>\n"
+                f"            <Initials>{escape(initials)}</Initials>\n"
             )
             if rng.random() < stratum.shares["orcid"]:
                 # 0009-9...: a block ORCID does not issue, so no generated iD is a real person's.
@@ -746,7 +818,8 @@ class Generator:
         for _ in range(count):
             journal = stratum.journals.draw(rng)
             cited_year = max(year - int(rng.expovariate(1 / 8)), 1900)
-            citation = f"{journal[1] or journal[0]}. {cited_year};{rng.randint(1, 120)}({rng.randint(1, 12)}):"
+            name = (journal[1] or journal[0]).rstrip(".")
+            citation = f"{name}. {cited_year};{rng.randint(1, 120)}({rng.randint(1, 12)}):"
             start = rng.randint(1, 2000)
             citation += f"{start}-{start + rng.randint(1, 15)}"
             ids = []
@@ -836,24 +909,28 @@ def load_profile(path: str | os.PathLike = PROFILE) -> dict:
         return json.load(file)
 
 
-def write(*, reports: int, seed: int, out: str | os.PathLike, profile: dict, case_share: float | None = None) -> Written:
+def write(
+    *, reports: int, seed: int, out: str | os.PathLike, profile: dict, case_share: float | None = None
+) -> Written:
     """Writes `reports` generated records to `out` (gzipped PubMed XML), one batch at a time."""
     generator = Generator(profile, seed=seed, case_share=case_share)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".part")
     started = time.perf_counter()
-    with open(partial, "wb") as raw:
-        # No file name and no time in the gzip header, so that the same input gives the same bytes.
-        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as compressed:
-            compressed.write(HEADER.encode())
-            batch = []
-            for article in generator.articles(reports):
-                batch.append(article)
-                if len(batch) == _BATCH:
-                    compressed.write("".join(batch).encode())
-                    batch = []
-            compressed.write(("".join(batch) + FOOTER).encode())
+    # No file name and no time in the gzip header, so that the same input gives the same bytes.
+    with (
+        open(partial, "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as compressed,
+    ):
+        compressed.write(HEADER.encode())
+        batch = []
+        for article in generator.articles(reports):
+            batch.append(article)
+            if len(batch) == _BATCH:
+                compressed.write("".join(batch).encode())
+                batch = []
+        compressed.write(("".join(batch) + FOOTER).encode())
     os.replace(partial, out)
     return Written(reports=reports, seconds=time.perf_counter() - started, size=out.stat().st_size)
 
@@ -875,7 +952,11 @@ def main() -> None:
     if args.case_share is not None and not 0 <= args.case_share <= 1:
         parser.error("--case-share is between 0 and 1")
     written = write(
-        reports=args.reports, seed=args.seed, out=args.out, profile=load_profile(args.profile), case_share=args.case_share
+        reports=args.reports,
+        seed=args.seed,
+        out=args.out,
+        profile=load_profile(args.profile),
+        case_share=args.case_share,
     )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(

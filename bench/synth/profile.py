@@ -5,8 +5,8 @@
 
 Records are read with the project's own reader (reports.importers.pubmed_xml) and counted in four strata: case
 reports ("Case Reports" among the publication types) and the other records, each published before 2000 or from
-2000 on, because the two baseline files are two eras (1976-1980 and 2020-2021) that differ in nearly everything
-(abstracts, DOIs, keywords, references). For each stratum: years, journals, publication types, languages, how
+2000 on, because the two baseline files are two eras (nearly all 1977-1979 and 2020-2021) that differ in nearly
+everything (abstracts, DOIs, keywords, references). For each stratum: years, journals, publication types, languages, how
 many authors, keywords, MeSH headings, substances and references a record has, title and abstract lengths, and
 the share with a DOI, a PMCID, a conflict-of-interest statement. For case reports and for the others: the words
 of abstracts and titles, keywords, MeSH descriptors (each with the qualifiers it takes), substances, COI
@@ -23,14 +23,12 @@ import argparse
 import gzip
 import json
 import math
-import random
 import re
 import sys
 from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-from bench.synth.generate import COMMON_WORDS, Text
 from reports.importers.pubmed_xml import read_pubmed_xml
 from reports.importers.records import ArticleRecord
 from reports.suggestions import SuggestionInput, suggest_case
@@ -53,7 +51,7 @@ LIMITS = {
     "coi_statements": (100, 2),
 }
 MAX_RANK = 10**9  # an open vocabulary (words, keywords, names) has no end in sight
-# PubMed has cited some 30,000 journals: drawing millions of records must not make up more journals than that.
+# PubMed holds articles of the order of 30,000 journals: millions of records must not make up more than that.
 MAX_JOURNALS = 30_000
 
 
@@ -66,6 +64,8 @@ def era_of(record: ArticleRecord) -> str:
 
 
 class StratumCounts:
+    """What the records of one stratum (case reports or others, of one era) look like."""
+
     def __init__(self):
         self.records = 0
         self.years = Counter()
@@ -150,11 +150,12 @@ class StratumCounts:
 
 
 class GroupCounts:
+    """The vocabularies of case reports, or of the other records: words, keywords, MeSH, substances."""
+
     def __init__(self):
         self.surface = Counter()  # abstract words as written
         self.documents = Counter()  # abstracts each word (lower case) is in
         self.abstracts = 0
-        self.lengths: list[int] = []  # words per abstract, for calibrating the text's repetitions
         self.title_surface = Counter()
         self.keywords = Counter()
         self.mesh: dict[str, list] = {}
@@ -186,7 +187,6 @@ class GroupCounts:
             self.surface.update(words)
             distinct = {word.lower() for word in words}
             self.documents.update(distinct)
-            self.lengths.append(len(words))
         structured = any(labels)
         if structured:
             self.labels[tuple(labels)] += 1
@@ -231,9 +231,13 @@ class GroupCounts:
             for name, (count, ui, major, bare, qualifiers, majors) in self.mesh.items()
         ]
         words = _by_lower(self.surface, self.documents)
-        content = _ranked(words)[COMMON_WORDS : LIMITS["words"][0]]
+        vocabulary_words = vocabulary(words, *LIMITS["words"])
+        # How often a rare word (one of the tail) occurs in an abstract that has it.
+        tail = _ranked(words)[len(vocabulary_words["top"]) :]
+        tail_occurrences = _share(sum(w[1] for w in tail), sum(w[2] for w in tail)) or 1.0
         spec = {
-            "words": vocabulary(words, *LIMITS["words"]),
+            # The tail's exponent is fitted on its word types: a rare word in an abstract is one type.
+            "words": vocabulary(words, *LIMITS["words"], occurrences=tail_occurrences),
             "title_words": vocabulary(_by_lower(self.title_surface), *LIMITS["title_words"]),
             "keywords": vocabulary(list(self.keywords.items()), *LIMITS["keywords"]),
             "mesh": {
@@ -241,24 +245,21 @@ class GroupCounts:
                 "qualifiers_per_heading": _histogram(self.qualifiers_per_heading),
             },
             "substances": {
-                "top": _ranked([[name, count, ui, registry] for name, (count, ui, registry) in self.substances.items()]),
+                "top": _ranked(
+                    [[name, count, ui, registry] for name, (count, ui, registry) in self.substances.items()]
+                ),
                 "given_headings_listed": _share(self.given_listed, self.given),
             },
             "coi_statements": vocabulary(list(self.coi.items()), *LIMITS["coi_statements"]),
             "abstract_labels": [[list(labels), count] for labels, count in _ranked(self.labels.items())[:60]],
             "text": {
                 "abstracts": self.abstracts,
-                # How often a content word occurs in an abstract that has it: how bursty words are.
-                "occurrences_per_document": _share(sum(w[1] for w in content), sum(w[2] for w in content)),
+                "mean_words": _share(self.tokens, self.abstracts),
+                "tail_occurrences": tail_occurrences,
                 "comma_share": _share(self.commas, self.tokens),
                 "sentence_words": _histogram(self.sentence_words),
-                "repeat": 0.0,
             },
         }
-        if self.lengths:
-            spec["text"]["repeat"] = calibrate_repeat(spec, self.lengths)
-            # Fresh draws are the words that are not repetitions: the tail's exponent is fitted on those.
-            spec["words"] = vocabulary(words, *LIMITS["words"], repeat=spec["text"]["repeat"])
         return spec
 
 
@@ -278,11 +279,16 @@ class ClinicalCounts:
         self.certainty = Counter()
         self.single_treatments = 0
         self.text_outcomes = Counter()
+        # MeSH headings per report by era and patients ("none", "single", "multi"): a report about several
+        # patients is indexed with more headings, and a recent one with one patient more often with none yet.
+        self.mesh_headings: dict[str, Counter] = defaultdict(Counter)
 
     def add(self, record: ArticleRecord) -> None:
         patients = suggest_case(SuggestionInput.from_record(record))
         self.reports += 1
         self.patients[len(patients)] += 1
+        described = "none" if not patients else "single" if len(patients) == 1 else "multi"
+        self.mesh_headings[f"{era_of(record)}/{described}"][len(record.mesh_headings)] += 1
         if len(patients) == 1:
             patient = patients[0]
             self.single_sex[patient.sex] += 1
@@ -319,6 +325,7 @@ class ClinicalCounts:
                 "case_in_title": _share(self.case_in_title, singles),
             },
             "groups": {name: self.groups[name] for name in ("reports", "with_ages", "one_sex", "female")},
+            "mesh_headings": {key: _histogram(counts) for key, counts in sorted(self.mesh_headings.items())},
             "diagnoses_per_patient": _histogram(self.diagnoses),
             "treatments_per_patient": _histogram(self.treatments),
             "outcomes": dict(sorted(self.outcomes.items())),
@@ -401,11 +408,11 @@ def collect(paths: list[Path]) -> dict:
 
 
 def vocabulary(
-    entries: list, limit: int, min_count: int, *, repeat: float = 0.0, key=None, max_rank: int = MAX_RANK
+    entries: list, limit: int, min_count: int, *, occurrences: float = 1.0, key=None, max_rank: int = MAX_RANK
 ) -> dict:
     """The top terms ([term, count, ...], most frequent first) and a Zipf tail standing for the rest: its
     exponent is the one with which drawing the tail's number of terms gives as many distinct ones as the files
-    have (fewer draws when `repeat` of the words are repetitions within a document)."""
+    have (words are drawn by type, each `occurrences` times on average, so fewer draws)."""
     ranked = _ranked(entries, key=key)
     top = [entry for entry in ranked[:limit] if entry[1] >= min_count]
     total = sum(entry[1] for entry in ranked)
@@ -419,7 +426,7 @@ def vocabulary(
             "tokens": tail_tokens,
             "distinct": tail_distinct,
             "max_rank": max_rank,
-            "exponent": round(fit_exponent(first_rank, tail_tokens * (1 - repeat), tail_distinct, max_rank), 4),
+            "exponent": round(fit_exponent(first_rank, tail_tokens / occurrences, tail_distinct, max_rank), 4),
         },
     }
 
@@ -455,38 +462,6 @@ def fit_exponent(first_rank: int, draws: float, distinct: int, max_rank: int = M
         else:
             high = middle
     return (low + high) / 2
-
-
-def calibrate_repeat(spec: dict, lengths: list[int]) -> float:
-    """The probability that a content word repeats one already in the abstract, with which generated abstracts of
-    the real lengths have content words as bursty as the real ones (occurrences per abstract that has the word)."""
-    target = spec["text"]["occurrences_per_document"]
-    ordered = sorted(lengths)
-    sample = ordered[:: max(len(ordered) // 400, 1)]
-    if not sample or not target:
-        return 0.0
-
-    def occurrences(repeat: float) -> float:
-        text = Text({**spec, "text": {**spec["text"], "repeat": repeat}})
-        content = set(text.words.items[COMMON_WORDS:])
-        rng = random.Random(0)
-        tokens = distinct = 0
-        for length in sample:
-            found = [word for word in text.tokens(rng, length) if word in content]
-            tokens += len(found)
-            distinct += len(set(found))
-        return tokens / distinct if distinct else 1.0
-
-    low, high = 0.0, 0.95
-    if occurrences(low) >= target:
-        return 0.0
-    for _ in range(16):
-        middle = (low + high) / 2
-        if occurrences(middle) < target:
-            low = middle
-        else:
-            high = middle
-    return round((low + high) / 2, 4)
 
 
 def _by_lower(surface: Counter, documents: Counter | None = None) -> list[list]:
@@ -580,8 +555,10 @@ def summarize(profile: dict, probes: list[str] | None = None) -> dict[str, dict[
             "with a DOI": weighted(lambda s: s["shares"]["doi"]),
             "with a PMCID": weighted(lambda s: s["shares"]["pmcid"]),
             "with a COI statement": weighted(lambda s: s["shares"]["coi"]),
-            "published before 2000": sum(s["records"] for n, s in profile["strata"].items()
-                                         if n.startswith(prefix) and n.endswith("before_2000")) / max(records, 1),
+            "published before 2000": sum(
+                s["records"] for n, s in profile["strata"].items() if n.startswith(prefix) and n.endswith("before_2000")
+            )
+            / max(records, 1),
             "distinct journals": sum(len(s["journals"]["top"]) + s["journals"]["tail"]["distinct"] for s in strata),
             "distinct keywords": sum(len(g["keywords"]["top"]) + g["keywords"]["tail"]["distinct"] for g in groups),
             "distinct abstract words": sum(len(g["words"]["top"]) + g["words"]["tail"]["distinct"] for g in groups),
