@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup browser lint seed screenshots bench-import bench-pages eval-suggestions backup load restart-check replica-check clean
+.PHONY: run test setup browser lint seed screenshots bench-import bench-pages eval-suggestions backup load restart-check replica-check bench-synth clean
 
 run: setup
 	$(PY) manage.py migrate --no-input
@@ -69,6 +69,11 @@ restart-check: setup
 # primary (needs root; adds a replication line to pg_hba.conf when there is none).
 replica-check: setup
 	$(PY) bench/replica.py
+
+# N synthetic case reports (default 10,000) shaped like the baseline files, into var/synth/ (bench/synth/).
+bench-synth: setup
+	mkdir -p var/synth
+	$(PY) -m bench.synth.generate --reports $${N:-10000} --seed 1 --out var/synth/synth-$${N:-10000}.xml.gz --case-share 1
 
 # The browser tests drive Debian's Chromium (/usr/bin/chromium): installed here when missing and we are root, as on
 # CI; otherwise they are skipped with a message, unless CASEBASE_REQUIRE_BROWSER is set.

@@ -40,9 +40,10 @@ from pathlib import Path
 
 from bench.synth import DOI_PREFIX, EXTERNAL_ID_BASE, PMCID_BASE, PMID_BASE, PROFILE
 
-# A reference that has a PMID points to another generated record with the probability the real files show for
-# their size, scaled to the records generated so far (a collection twice as large holds twice as many of the
-# articles a report cites), up to this share.
+# Of the references with a PMID, the real files have a share r that cite a record of the files. A collection twice
+# as large holds twice as many of the articles a report cites, so in N records that share is r * N / N_real. Here a
+# record cites only records generated before it, so record i does with probability 2 * r * i / N_real (the average
+# over the file is then r * N / N_real), up to this share.
 MAX_INTERNAL_SHARE = 0.5
 _BATCH = 200  # records written to the compressor at once
 # A case report's number of MeSH headings follows how many patients it describes when the profile saw at least this
@@ -450,7 +451,7 @@ class Generator:
             if sum(counts.values()) >= MIN_REPORTS
         }
         references = profile["references"]
-        self.internal_rate = references["internal_share"] / max(references["collection_records"], 1)
+        self.internal_rate = 2 * references["internal_share"] / max(references["collection_records"], 1)
         self.age_tag_names = [name for name, _, _ in AGE_TAGS]
         self.qualifier_uis = dict(map(tuple, qualifiers))
         self.last_names = Vocabulary(profile["authors"]["last_names"], tail=lambda rank: pseudo_word(rank).capitalize())
