@@ -51,7 +51,7 @@ from reports.models import (
     Treatment,
 )
 from reports.suggestions import SuggestionInput, suggest_case
-from reports.suggestions.store import curated
+from reports.suggestions.store import curated, stored_cases
 
 CHUNK_SIZE = 500
 
@@ -419,12 +419,8 @@ class _Writer:
             return
         suggestions = [(report, suggest_case(SuggestionInput.from_record(record))) for report, record in pairs]
         keep = curated(report_ids=[report.pk for report, _ in suggestions])
-        from reports.exporters import PATIENT_PREFETCHES, patient_record
-
-        stored: dict[int, list] = {}
         maybe_stale = [report.pk for report, _ in suggestions if report.pk in replaceable and report.pk not in keep]
-        for patient in Patient.objects.filter(report_id__in=maybe_stale).prefetch_related(*PATIENT_PREFETCHES):
-            stored.setdefault(patient.report_id, []).append(patient_record(patient))
+        stored = stored_cases(report_ids=maybe_stale)
         # A changed record that suggests what is stored already leaves the stored rows (and their ids) alone.
         suggestions = [
             (report, patients)

@@ -59,6 +59,17 @@ def curated(*, report_ids: Iterable[int]) -> set[int]:
     return found
 
 
+def stored_cases(*, report_ids: Iterable[int]) -> dict[int, list]:
+    """The patients these reports hold, as records (report id -> PatientRecords in order), to compare with what
+    the rules suggest now: one set of queries for all of them."""
+    from reports.exporters import PATIENT_PREFETCHES, patient_record
+
+    stored: dict[int, list] = {}
+    for patient in Patient.objects.filter(report_id__in=list(report_ids)).prefetch_related(*PATIENT_PREFETCHES):
+        stored.setdefault(patient.report_id, []).append(patient_record(patient))
+    return stored
+
+
 def with_patients(*, report_ids: Iterable[int]) -> set[int]:
     return set(Patient.objects.filter(report_id__in=list(report_ids)).values_list("report_id", flat=True).distinct())
 
@@ -113,7 +124,6 @@ def suggest_reports(*, reports: QuerySet, only_missing: bool = False, chunk_size
     what the rules suggest now (with `only_missing`, it is left alone too). Running it twice changes nothing.
     Each chunk of reports is one transaction, so an interrupted run leaves whole reports done or not done.
     """
-    from reports.exporters import PATIENT_PREFETCHES, patient_record
     from reports.importers.terms import Vocabulary
     from reports.importers.upsert import write_cases
 
@@ -129,9 +139,7 @@ def suggest_reports(*, reports: QuerySet, only_missing: bool = False, chunk_size
             result.curated += len(keep)
             todo = [pk for pk in chunk if pk not in keep and not (only_missing and pk in having)]
             result.unchanged += len(chunk) - len(keep) - len(todo)
-            stored: dict[int, list] = {}
-            for patient in Patient.objects.filter(report_id__in=todo).prefetch_related(*PATIENT_PREFETCHES):
-                stored.setdefault(patient.report_id, []).append(patient_record(patient))
+            stored = stored_cases(report_ids=todo)
             cases, stale = [], []
             for report in for_suggestions().filter(pk__in=todo):
                 patients = suggest_case(SuggestionInput.from_report(report))
