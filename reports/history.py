@@ -6,7 +6,8 @@ writes outside a request (imports, suggest_cases, a shell) run inside `acting(..
 and the reason ("Import 12 of pubmed.xml.gz"), so that they are recorded too.
 
 Bulk writes and QuerySet.update() bypass Django's signals, so the writers use `create` and `update` below, which
-write the history rows in bulk alongside (simple-history's bulk helpers).
+write the history rows in bulk alongside (COPY on PostgreSQL for new rows, reports.bulk; simple-history's bulk
+helper for changes).
 """
 
 import contextlib
@@ -14,9 +15,13 @@ import contextvars
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
+
+from reports import bulk
 
 
 @dataclass(frozen=True)
@@ -69,19 +74,28 @@ def has_history(model) -> bool:
 
 
 def create(model: type[models.Model], objs: Iterable[models.Model]) -> list:
-    """bulk_create, with a history row for each new object when the model keeps history."""
-    objs = list(objs)
-    if not objs:
-        return []
-    if not has_history(model):
-        return model.objects.bulk_create(objs)
-    actor = _actor.get()
-    return bulk_create_with_history(
-        objs,
-        model,
-        default_user=actor.user if actor else None,
-        default_change_reason=actor.reason if actor else None,
-    )
+    """Insert new objects (bulk, COPY on PostgreSQL: reports.bulk), with a history row ("+") for each when the
+    model keeps history; the objects come back with their primary keys."""
+    objs = bulk.insert(model, list(objs))
+    if objs and has_history(model) and getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        actor = _actor.get()
+        historical = getattr(model, model._meta.simple_history_manager_attribute).model
+        columns = [
+            field.attname
+            for field in historical.tracked_fields
+            if not field.generated  # the history table computes its own
+        ]
+        when = timezone.now()
+        # As simple-history decides: the acting user, else the curator of the current request.
+        user = (actor.user if actor else None) or historical.get_default_history_user(objs[0])
+        user_id = user.pk if user is not None else None
+        reason = actor.reason if actor else None
+        bulk.insert_values(
+            historical,
+            [*columns, "history_date", "history_type", "history_user_id", "history_change_reason"],
+            [[*(getattr(obj, name) for name in columns), when, "+", user_id, reason] for obj in objs],
+        )
+    return objs
 
 
 def update(model: type[models.Model], objs: Iterable[models.Model], fields: list[str]) -> int:
