@@ -1,5 +1,7 @@
 """Vocabulary terms and journals an import refers to by name: found in the database, or created, once each."""
 
+from collections.abc import Iterable
+
 from django.db.models import Q
 from django.db.models.functions import Lower
 
@@ -32,9 +34,17 @@ class Vocabulary:
                 fill = {k: v for k, v in extra.items() if v and not row[k]}
                 if fill and not self._taken(fill):
                     history.update_where(self.model.objects.filter(pk=row["id"]), **fill)
-            new = [
-                self.model(name=wanted[key][0], **self._free(wanted[key][1])) for key in missing if key not in self.ids
-            ]
+            new_keys = [key for key in missing if key not in self.ids]
+            taken = self._taken_uis({wanted[key][1].get("ui") for key in new_keys} - {None, ""})
+            new = []
+            for key in new_keys:
+                name, extra = wanted[key]
+                if extra.get("ui") in taken:
+                    # A MeSH UI another term holds already (names differ between MeSH versions) is left off.
+                    extra = {k: v for k, v in extra.items() if k != "ui"}
+                elif extra.get("ui"):
+                    taken.add(extra["ui"])  # the first new term of the batch with this UI keeps it
+                new.append(self.model(name=name, **extra))
             for obj in history.create(self.model, new):
                 self.ids[obj.name.lower()] = obj.pk
         return {key: self.ids[key] for key in wanted}
@@ -42,11 +52,11 @@ class Vocabulary:
     def _taken(self, values: dict) -> bool:
         return "ui" in values and self.model.objects.filter(ui=values["ui"]).exists()
 
-    def _free(self, values: dict) -> dict:
-        """Drop a MeSH UI that another term holds already (names differ between MeSH versions)."""
-        if values.get("ui") and self._taken({"ui": values["ui"]}):
-            return {k: v for k, v in values.items() if k != "ui"}
-        return values
+    def _taken_uis(self, uis: set[str]) -> set[str]:
+        """The UIs among these that terms in the database hold: one query for a batch's new terms."""
+        if not uis or "ui" not in self.extra_fields:
+            return set()
+        return set(self.model.objects.filter(ui__in=uis).values_list("ui", flat=True))
 
 
 class Journals:
@@ -54,18 +64,46 @@ class Journals:
 
     def __init__(self):
         self.cache: dict[tuple[str, str], Journal] = {}
+        # Journals read by preload(), and the keys it looked for: a record whose keys were all looked for is
+        # matched against these without asking the database again.
+        self.known: dict[int, Journal] = {}
+        self.looked_up: set[tuple[str, str]] = set()
 
-    def resolve(self, record: JournalRecord) -> Journal | None:
-        title = record.title or record.iso_abbreviation
-        if not title:
-            return None
+    @staticmethod
+    def _keys(record: JournalRecord) -> list[tuple[str, str]]:
         keys = [
             ("nlm", record.nlm_unique_id),
             ("issn", record.issn),
             ("name", record.title.lower()),
             ("name", record.iso_abbreviation.lower()),
         ]
-        keys = [key for key in keys if key[1]]
+        return [key for key in keys if key[1]]
+
+    def preload(self, records: Iterable[JournalRecord]) -> None:
+        """Read, in one query, the journals a batch's records may be: by NLM ID, ISSN, title or abbreviation."""
+        wanted = {key for record in records for key in self._keys(record)} - self.looked_up - set(self.cache)
+        if not wanted:
+            return
+        values = {kind: [value for k, value in wanted if k == kind] for kind in ("nlm", "issn", "name")}
+        found = (
+            Journal.objects.annotate(lower_title=Lower("title"), lower_abbreviation=Lower("iso_abbreviation"))
+            .filter(
+                Q(nlm_unique_id__in=values["nlm"])
+                | Q(issn__in=values["issn"])
+                | Q(lower_title__in=values["name"])
+                | Q(lower_abbreviation__in=values["name"])
+            )
+            .order_by("pk")
+        )
+        for journal in found:
+            self.known[journal.pk] = journal
+        self.looked_up |= wanted
+
+    def resolve(self, record: JournalRecord) -> Journal | None:
+        title = record.title or record.iso_abbreviation
+        if not title:
+            return None
+        keys = self._keys(record)
         journal = next((self.cache[key] for key in keys if key in self.cache), None)
         if journal is None:
             journal = self._find(record)
@@ -76,6 +114,7 @@ class Journals:
                 issn=record.issn,
                 nlm_unique_id=record.nlm_unique_id,
             )
+            self.known[journal.pk] = journal
         else:
             self._fill(journal, record)
         for key in keys:
@@ -83,6 +122,8 @@ class Journals:
         return journal
 
     def _find(self, record: JournalRecord) -> Journal | None:
+        if set(self._keys(record)) <= self.looked_up:
+            return self._find_known(record)
         if record.nlm_unique_id and (found := Journal.objects.filter(nlm_unique_id=record.nlm_unique_id).first()):
             return found
         if record.issn and (found := Journal.objects.filter(issn=record.issn).first()):
@@ -91,7 +132,21 @@ class Journals:
         query = Q()
         for name in names:
             query |= Q(title__iexact=name) | Q(iso_abbreviation__iexact=name)
-        candidates = list(Journal.objects.filter(query).order_by("pk")[:5])
+        return self._first_fitting(record, list(Journal.objects.filter(query).order_by("pk")[:5]))
+
+    def _find_known(self, record: JournalRecord) -> Journal | None:
+        """_find, among the journals preload() read (and those created since): the same order of precedence."""
+        known = list(self.known.values())  # in the order of their ids
+        for name in ("nlm_unique_id", "issn"):
+            value = getattr(record, name)
+            if value and (found := next((j for j in known if getattr(j, name) == value), None)):
+                return found
+        names = {name.lower() for name in (record.title, record.iso_abbreviation) if name}
+        candidates = [j for j in known if j.title.lower() in names or j.iso_abbreviation.lower() in names]
+        return self._first_fitting(record, candidates[:5])
+
+    @staticmethod
+    def _first_fitting(record: JournalRecord, candidates: list[Journal]) -> Journal | None:
         # A journal known by another ISSN or NLM ID is another journal of the same name.
         return next(
             (

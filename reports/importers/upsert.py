@@ -212,6 +212,7 @@ class _Writer:
     def _write_batch(self, records: list[ArticleRecord]) -> None:
         if not records:
             return
+        self.journals.preload(record.journal for record in records)
         matches = self._match(records)
         new = [record for record in records if matches[id(record)] is None]
         existing = {
