@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup browser lint seed screenshots bench-import bench-pages eval-suggestions backup load restart-check replica-check bench-synth clean
+.PHONY: run test setup browser lint seed screenshots bench-import bench-pages eval-suggestions backup load restart-check replica-check bench-synth bench bench-smoke clean
 
 run: setup
 	$(PY) manage.py migrate --no-input
@@ -74,6 +74,17 @@ replica-check: setup
 bench-synth: setup
 	mkdir -p var/synth
 	$(PY) -m bench.synth.generate --reports $${N:-10000} --seed 1 --out var/synth/synth-$${N:-10000}.xml.gz --case-share 1
+
+# The benchmark suite (bench/suite.py): generated reports at SIZES, imported into PostgreSQL (and SQLite up to 100k)
+# beside loaddata, bulk_create and COPY of the same rows; page latency against raw SQL; HTTP under gunicorn. Writes
+# bench/results/<date>-suite.md. SIZES=10000,100000,1000000 make bench
+bench: setup
+	../shared/data/get-pubmed-baseline $(BASELINE)
+	$(PY) bench/suite.py --sizes $${SIZES:-10000,100000} --baseline $(BASELINE)
+
+# Every step of the suite once, small (CI): figures are printed, none is checked.
+bench-smoke: setup
+	$(PY) bench/suite.py --smoke --out var/bench-smoke.md
 
 # The browser tests drive Debian's Chromium (/usr/bin/chromium): installed here when missing and we are root, as on
 # CI; otherwise they are skipped with a message, unless CASEBASE_REQUIRE_BROWSER is set.
