@@ -93,6 +93,19 @@ def many_articles(path: Path, count: int) -> Path:
     return path
 
 
+def children(pid: int) -> list[int]:
+    """The processes `pid` started (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -115,8 +128,15 @@ def test_an_import_killed_half_way_leaves_the_database_as_it_was(scratch_databas
     while cpu_seconds(process.pid) < 2.5 and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.1)
     assert process.poll() is None, "the import finished before it could be killed; make the file bigger"
+    # A file this size is read in a second process (reports/importers/readahead.py), which must not outlive it.
+    readers = children(process.pid)
+    assert readers, "the file was not read ahead; make it bigger"
     os.kill(process.pid, signal.SIGKILL)
     assert process.wait() == -signal.SIGKILL
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{pid}").exists() for pid in readers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in readers if Path(f"/proc/{pid}").exists()], "the reading process was left running"
     assert row_counts(scratch_database) == before
     # The database is whole and writable afterwards (SQLite rolled back the killed writer's journal).
     result = manage(scratch_database, "import_reports", str(many_articles(tmp_path / "small.xml", 5)))

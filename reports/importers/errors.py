@@ -11,6 +11,10 @@ class RecordError(ValueError):
         self.field = field
         super().__init__(str(self))
 
+    def __reduce__(self):
+        # Pickled whole (a file read in another process, reports.importers.readahead), not as its message only.
+        return (_rebuild, (self.message, self.source, self.record, self.pmid, self.field))
+
     def __str__(self):
         where = []
         if self.source:
@@ -20,3 +24,7 @@ class RecordError(ValueError):
         if self.field:
             where.append(f"field '{self.field}'")
         return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+def _rebuild(message, source, record, pmid, field) -> RecordError:
+    return RecordError(message, source=source, record=record, pmid=pmid, field=field)

@@ -188,3 +188,5 @@ class ArticleRecord:
     patients: list[PatientRecord] = field(default_factory=list)
     source_format: str = ""
     source_name: str = ""
+    # The case the abstract suggests, when it was read beforehand (reports.importers.readahead); None: not read yet.
+    suggested: list[PatientRecord] | None = field(default=None, compare=False, repr=False)

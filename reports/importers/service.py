@@ -7,6 +7,7 @@ from typing import BinaryIO
 
 from django.db import DatabaseError, OperationalError
 
+from reports.importers import readahead
 from reports.importers.errors import RecordError
 from reports.importers.results import ImportResult, Problem
 from reports.importers.upsert import import_records
@@ -74,13 +75,15 @@ def import_file(
     user=None,
     via: str = "other",
     on_bytes: Callable[[int], None] | None = None,
+    parallel: bool | None = None,
 ) -> ImportResult:
     """Detect the file's format (unless `format` is given), read it and merge it into the database.
 
     `on_bytes` is called with the number of bytes of the file read so far, as reading goes on. `skip_refused`
     imports the readable records of a file that has some unreadable ones; `suggest` gives case reports the
     patients their abstract states, as suggestions; `user` and `via` say who ran the import, for its record and the
-    history (see upsert.import_records).
+    history (see upsert.import_records). `parallel` reads the file in a second process while this one writes
+    (readahead.py); by default files of a few megabytes and more are read so.
     """
     from reports.importers.detect import open_for_import
 
@@ -108,8 +111,14 @@ def import_file(
                 on_bytes(done)
 
             file = _CountingReader(file, count)
+        size = os.fstat(opened.fileno()).st_size if opened is not None else None
         with open_for_import(file, source=source, format=format) as (detected, stream):
-            reader = _readers()[detected](stream, source=source)
+            read = _readers()[detected]
+            if parallel if parallel is not None else readahead.worth_it(size):
+                # A second process reads (and suggests) while this one writes: readahead.py.
+                reader = readahead.read_ahead(lambda: read(stream, source=source), suggest=suggest)
+            else:
+                reader = read(stream, source=source)
             return import_records(
                 records=reader,
                 source=source,

@@ -418,7 +418,13 @@ class _Writer:
         what the changed record suggests."""
         if not self.suggest or not pairs:
             return
-        suggestions = [(report, suggest_case(SuggestionInput.from_record(record))) for report, record in pairs]
+        suggestions = [
+            (
+                report,
+                record.suggested if record.suggested is not None else suggest_case(SuggestionInput.from_record(record)),
+            )
+            for report, record in pairs
+        ]
         keep = curated(report_ids=[report.pk for report, _ in suggestions])
         maybe_stale = [report.pk for report, _ in suggestions if report.pk in replaceable and report.pk not in keep]
         stored = stored_cases(report_ids=maybe_stale)
