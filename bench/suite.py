@@ -335,7 +335,7 @@ def run(args, databases: Databases, scratch: Path) -> list[str]:
             done = import_run(url, [path])
             rows = table_rows(url)
             row = {"data": f"synthetic {size:,}", "vendor": vendor, "rows": rows, **done, "size": database_size(url)}
-            if vendor == "postgres":
+            if vendor == "postgres" and size <= args.copy_max:
                 log("COPY reference")
                 row["copy"] = reference("copy", url, databases, "postgres")
             if size == args.reference_size:
@@ -456,6 +456,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated numbers of generated reports")
     parser.add_argument("--sqlite-max", type=int, default=100_000)
     parser.add_argument("--reference-size", type=int, default=10_000)
+    parser.add_argument(
+        "--copy-max",
+        type=int,
+        default=2_000_000,
+        help="the COPY reference at sizes up to this one (it doubles the disk)",
+    )
     parser.add_argument("--pages-min", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--baseline", type=Path, default=ROOT / "var" / "baseline")
