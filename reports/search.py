@@ -181,6 +181,11 @@ def order_by_relevance(queryset: QuerySet, text: str) -> QuerySet:
     return queryset.annotate(search_rank=rank).order_by(F("search_rank").desc(nulls_last=True), "-pub_sort", "-id")
 
 
+def ranked(queryset: QuerySet) -> bool:
+    """Whether the queryset is ordered by relevance (order_by_relevance)."""
+    return "search_rank" in queryset.query.annotations
+
+
 def snippets(report_ids: list[int], text: str, *, words: int = 30) -> dict[int, SafeString]:
     """A highlighted passage of each report's abstract (or title, when it has no abstract), HTML-escaped, with
     the matching words in <mark>."""

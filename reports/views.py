@@ -12,6 +12,7 @@ from reports import evidence, facets, search
 from reports.exporters import iter_csv, iter_json
 from reports.filters import CaseReportFilter
 from reports.models import CaseReport, Condition, Intervention, Patient
+from reports.paging import CappedPaginator
 from reports.patient_filters import PatientFilter
 
 logger = logging.getLogger(__name__)
@@ -21,11 +22,16 @@ class CaseReportListView(FilterView):
     queryset = CaseReport.objects.for_list()
     filterset_class = CaseReportFilter
     paginate_by = settings.REPORTS_PER_PAGE
+    paginator_class = CappedPaginator  # counts up to REPORTS_COUNT_LIMIT: "more than 10,000 reports"
     template_name = "reports/casereport_list.html"
 
     def paginate_queryset(self, queryset, page_size):
         # A page number past the end (or not a number) shows the nearest page instead of an error.
         paginator = self.get_paginator(queryset, page_size)
+        if isinstance(paginator, CappedPaginator) and paginator.count and paginator.capped and search.ranked(queryset):
+            # Too many matches to rank them all quickly: newest first, and the page says so.
+            paginator = self.get_paginator(queryset.order_by(*CaseReport._meta.ordering), page_size)
+            paginator.capped, paginator.count, paginator.unranked = True, paginator.limit, True
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 
@@ -36,8 +42,13 @@ class CaseReportListView(FilterView):
         passages = search.snippets([report.pk for report in context["object_list"]], text) if text else {}
         for report in context["object_list"]:
             report.snippet = passages.get(report.pk, "")
+        paginator = context.get("paginator")
+        sample = settings.FACET_SAMPLE if paginator and paginator.count > settings.FACET_SAMPLE else None
+        context["facet_sample"] = sample
         context["facets"] = (
-            facets.compute(self.filterset.qs, criteria=self.filterset.patient_criteria(), current=self.request.GET)
+            facets.compute(
+                self.filterset.qs, criteria=self.filterset.patient_criteria(), current=self.request.GET, sample=sample
+            )
             if valid
             else []
         )

@@ -99,3 +99,36 @@ def test_facets_cost_eight_queries_whatever_the_data(reports, django_assert_num_
     with django_assert_num_queries(8):
         facets.compute(filterset.qs, criteria=filterset.patient_criteria(), current=QueryDict(""))
     assert Patient.objects.count() == 13
+
+
+def test_a_ruled_out_diagnosis_never_counts_but_another_patients_diagnosis_of_it_does(reports):
+    report = make_report(title="D", pub_year=2019)
+    make_patient(report, conditions={"Lupus": "ruled_out"})
+    only_ruled_out = make_report(title="E", pub_year=2019)
+    make_patient(only_ruled_out, conditions={"Sarcoidosis": "ruled_out"})
+    counts = compute()["condition"]
+    assert counts["Lupus"].count == 2  # A and B; D's patient was ruled out
+    assert "Sarcoidosis" not in counts
+
+
+def test_a_sample_counts_the_newest_reports_only(reports, django_assert_num_queries):
+    filterset = CaseReportFilter(QueryDict(""), queryset=CaseReport.objects.all())
+    assert filterset.is_valid()
+    with django_assert_num_queries(9):  # the sample's ids, then the eight facets over them
+        sampled = {
+            facet.name: {value.label: value.count for value in facet.values}
+            for facet in facets.compute(filterset.qs, criteria={}, current=QueryDict(""), sample=2)
+        }
+    # The two newest are B and C (2021): A's patients (2020) are left out.
+    assert sampled["year"] == {"2021": 2}
+    assert sampled["condition"] == {"Lupus": 1}
+    assert sampled["sex"] == {"Female": 1}
+    assert sampled["publication_type"] == {"Case Reports": 1, "Review": 1}
+
+
+def test_the_list_says_when_its_facets_count_a_sample(reports, client, settings):
+    settings.FACET_SAMPLE = 2
+    page = client.get("/").content.decode()
+    assert "Counts among the 2 newest of these reports." in page
+    settings.FACET_SAMPLE = 3
+    assert "Counts among" not in client.get("/").content.decode()
