@@ -66,8 +66,18 @@ class Journals:
         self.cache: dict[tuple[str, str], Journal] = {}
         # Journals read by preload(), and the keys it looked for: a record whose keys were all looked for is
         # matched against these without asking the database again.
-        self.known: dict[int, Journal] = {}
+        self.known: dict[tuple[str, str], dict[int, Journal]] = {}  # key -> journals with it, by id
         self.looked_up: set[tuple[str, str]] = set()
+
+    def _remember(self, journal: Journal) -> None:
+        for key in (
+            ("nlm", journal.nlm_unique_id),
+            ("issn", journal.issn),
+            ("name", journal.title.lower()),
+            ("name", journal.iso_abbreviation.lower()),
+        ):
+            if key[1]:
+                self.known.setdefault(key, {})[journal.pk] = journal
 
     @staticmethod
     def _keys(record: JournalRecord) -> list[tuple[str, str]]:
@@ -96,7 +106,7 @@ class Journals:
             .order_by("pk")
         )
         for journal in found:
-            self.known[journal.pk] = journal
+            self._remember(journal)
         self.looked_up |= wanted
 
     def resolve(self, record: JournalRecord) -> Journal | None:
@@ -114,7 +124,7 @@ class Journals:
                 issn=record.issn,
                 nlm_unique_id=record.nlm_unique_id,
             )
-            self.known[journal.pk] = journal
+            self._remember(journal)
         else:
             self._fill(journal, record)
         for key in keys:
@@ -136,14 +146,18 @@ class Journals:
 
     def _find_known(self, record: JournalRecord) -> Journal | None:
         """_find, among the journals preload() read (and those created since): the same order of precedence."""
-        known = list(self.known.values())  # in the order of their ids
-        for name in ("nlm_unique_id", "issn"):
+        for name, kind in (("nlm_unique_id", "nlm"), ("issn", "issn")):
             value = getattr(record, name)
-            if value and (found := next((j for j in known if getattr(j, name) == value), None)):
+            # A journal's details may have been filled since it was remembered: each candidate is checked again.
+            candidates = sorted(self.known.get((kind, value), {}).items()) if value else []
+            if found := next((j for _, j in candidates if getattr(j, name) == value), None):
                 return found
         names = {name.lower() for name in (record.title, record.iso_abbreviation) if name}
-        candidates = [j for j in known if j.title.lower() in names or j.iso_abbreviation.lower() in names]
-        return self._first_fitting(record, candidates[:5])
+        candidates = {pk: j for name in names for pk, j in self.known.get(("name", name), {}).items()}
+        fitting = [
+            j for _, j in sorted(candidates.items()) if j.title.lower() in names or j.iso_abbreviation.lower() in names
+        ]
+        return self._first_fitting(record, fitting[:5])
 
     @staticmethod
     def _first_fitting(record: JournalRecord, candidates: list[Journal]) -> Journal | None:
@@ -174,3 +188,4 @@ class Journals:
             for name, value in changes.items():
                 setattr(journal, name, value)
             journal.save(update_fields=list(changes))
+            self._remember(journal)

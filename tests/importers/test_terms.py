@@ -99,3 +99,36 @@ def test_two_new_terms_with_one_ui_in_a_batch_give_it_to_the_first(django_assert
         "LDN": "",
         "People": "",
     }
+
+
+@pytest.mark.parametrize("preloaded", [False, True], ids=["asking the database", "preloaded"])
+def test_a_batch_preloaded_finds_the_same_journals_as_one_by_one(preloaded, django_assert_max_num_queries):
+    cureus = Journal.objects.create(title="Cureus", iso_abbreviation="Cureus", issn="2168-8184")
+    Journal.objects.create(title="Case Reports", issn="1111-1111")
+    bmj = Journal.objects.create(title="BMJ case reports", iso_abbreviation="BMJ Case Rep", nlm_unique_id="101526291")
+    records = [
+        JournalRecord(iso_abbreviation="cureus"),  # by name, whatever the case
+        JournalRecord(title="Another name", issn="2168-8184"),  # by ISSN
+        JournalRecord(title="BMJ Case Reports", nlm_unique_id="101526291"),  # by NLM ID
+        JournalRecord(title="Case Reports", issn="2222-2222"),  # same title, another ISSN: another journal
+        JournalRecord(title="Case Reports", issn="2222-2222"),  # ... found again, not made twice
+    ]
+    journals = Journals()
+    if preloaded:
+        with django_assert_max_num_queries(1):
+            journals.preload(records)
+    found = [journals.resolve(record) for record in records]
+    assert found[:3] == [cureus, cureus, bmj]
+    assert found[3].issn == "2222-2222"
+    assert found[4] == found[3]
+    assert Journal.objects.count() == 4
+
+
+def test_preloaded_journals_are_looked_up_without_asking_again(django_assert_num_queries):
+    Journal.objects.create(title="Cureus", iso_abbreviation="Cureus", issn="2168-8184")
+    records = [JournalRecord(title="Cureus", issn="2168-8184"), JournalRecord(iso_abbreviation="CUREUS")]
+    journals = Journals()
+    with django_assert_num_queries(1):
+        journals.preload(records)
+        for record in records:
+            journals.resolve(record)
