@@ -122,7 +122,9 @@ def copy_rows(table: str, columns: Sequence[str], rows, using: str = "default") 
     statement = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
     started = time.monotonic()
     count = 0
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+    # The driver's errors become Django's (IntegrityError, OperationalError ...), as for any other query: the
+    # import's callers tell a refused file from a lost connection by them.
+    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row(row)
             count += 1
