@@ -349,7 +349,9 @@ def write_report(path: Path, sections: list[str]) -> None:
 
 
 def run(args, databases: Databases, scratch: Path) -> list[str]:
-    sections = [
+    """Every step in turn; the report is written again after each, so that a long run stopped part-way still
+    leaves what it measured."""
+    head = [
         f"# casebase benchmark suite, {datetime.date.today():%Y-%m-%d}",
         "",
         "Command: `"
@@ -359,95 +361,111 @@ def run(args, databases: Databases, scratch: Path) -> list[str]:
         *machine(),
         "",
     ]
-    imports, page_figures = [], []
-    largest_pg = None
-    generated = []
-    for size in args.sizes:
+    generated: list[str] = []
+    imports: list[dict] = []
+    later: list[str] = []  # pages and HTTP sections, in the order measured
+
+    def render() -> list[str]:
+        sections = list(head)
+        if generated:
+            sections += ["## Generated data", "", *generated, ""]
+        return sections + import_section(imports) + later
+
+    def save() -> None:
+        write_report(args.out, render())
+
+    def import_into(vendor: str, label: str, files: list[Path], *options: str) -> tuple[str, dict]:
+        log(f"Import of {label} into {vendor}")
+        url = databases.new(vendor, f"{vendor}_{label.split()[-1].replace(',', '')}")
+        done = import_run(url, files, *options)
+        row = {"data": label, "vendor": vendor, "rows": table_rows(url), **done, "size": database_size(url)}
+        imports.append(row)
+        save()
+        return url, row
+
+    def copy_reference(url: str, row: dict) -> None:
+        log("COPY reference")
+        row["copy"] = reference("copy", url, databases, "postgres")
+        save()
+
+    plan = [("synthetic", size) for size in args.sizes if size <= args.baseline_after]
+    if args.baseline and sorted(args.baseline.glob("pubmed*.xml.gz")):
+        plan.append(("baseline", 0))
+    plan += [("synthetic", size) for size in args.sizes if size > args.baseline_after]
+    for kind, size in plan:
+        if kind == "baseline":
+            files = sorted(args.baseline.glob("pubmed*.xml.gz"))
+            for vendor in ("postgres", "sqlite"):
+                # One record of pubmed21n1298 has no title: it is refused (and listed), the rest imported.
+                url, row = import_into(vendor, "PubMed baseline (2 files)", files, "--skip-refused")
+                if vendor == "postgres":
+                    copy_reference(url, row)
+                databases.drop(url)
+            continue
         path, seconds = synthetic_file(size)
         if seconds:
             generated.append(
                 f"- {size:,} reports: {seconds:.1f} s ({size / seconds:,.0f} reports/s), "
                 f"{path.stat().st_size / 1e6:.0f} MB gzip"
             )
-        vendors = ["postgres"] + (["sqlite"] if size <= args.sqlite_max else [])
-        for vendor in vendors:
-            log(f"Import of {size:,} reports into {vendor}")
-            url = databases.new(vendor, f"{vendor}_{size}")
-            done = import_run(url, [path])
-            rows = table_rows(url)
-            row = {"data": f"synthetic {size:,}", "vendor": vendor, "rows": rows, **done, "size": database_size(url)}
+        for vendor in ["postgres"] + (["sqlite"] if size <= args.sqlite_max else []):
+            url, row = import_into(vendor, f"synthetic {size:,}", [path])
             if vendor == "postgres" and size <= args.copy_max:
-                log("COPY reference")
-                row["copy"] = reference("copy", url, databases, "postgres")
+                copy_reference(url, row)
             if size == args.reference_size:
-                for kind in ("bulk_create", "loaddata"):
-                    log(f"{kind} reference")
-                    row[kind] = reference(kind, url, databases, vendor)
+                for reference_kind in ("bulk_create", "loaddata"):
+                    log(f"{reference_kind} reference")
+                    row[reference_kind] = reference(reference_kind, url, databases, vendor)
+                    save()
                 log("Second import of the same file")
                 again = import_run(url, [path])
                 row["second"] = again["seconds"]
                 row["second_rows"] = table_rows(url)
-            imports.append(row)
-            if size >= args.pages_min and (vendor == "postgres" or size <= args.sqlite_max):
+                save()
+            if size >= args.pages_min:
                 log(f"Pages on {vendor}, {size:,} reports")
                 figures = pages(url, args.repeat, scratch)
                 figures["data"] = f"synthetic {size:,}"
-                page_figures.append(figures)
-                if vendor == "postgres":
-                    if largest_pg:
-                        databases.drop(largest_pg[0])
-                    largest_pg = (url, figures)  # kept for the HTTP figures
-                    continue
+                later.extend(pages_section(figures))
+                save()
+                if vendor == "postgres" and args.http_seconds:
+                    log(f"HTTP for {args.http_seconds} s on {size:,} reports")
+                    stats = http(url, figures, args.http_seconds, args.http_users, args.http_workers, scratch)
+                    later.extend(http_section(args, figures, stats))
+                    save()
             databases.drop(url)
-    if args.baseline and sorted(args.baseline.glob("pubmed*.xml.gz")):
-        files = sorted(args.baseline.glob("pubmed*.xml.gz"))
-        for vendor in ("postgres", "sqlite"):
-            log(f"Import of the baseline files into {vendor}")
-            url = databases.new(vendor, f"{vendor}_baseline")
-            # One record of pubmed21n1298 has no title: it is refused (and listed), the rest imported.
-            done = import_run(url, files, "--skip-refused")
-            row = {"data": "PubMed baseline (2 files)", "vendor": vendor, "rows": table_rows(url), **done}
-            row["size"] = database_size(url)
-            if vendor == "postgres":
-                row["copy"] = reference("copy", url, databases, "postgres")
-            imports.append(row)
-            databases.drop(url)
+    return render()
 
-    if generated:
-        sections += ["## Generated data", "", *generated, ""]
-    sections += import_section(imports)
-    for figures in page_figures:
-        from bench.page_latency import table
 
-        sections += [
-            f"## Pages: {figures['vendor']}, {figures['data']} reports ({figures['reports']:,} in the database)",
-            "",
-            f"Each page requested {figures['repeat']} times after a warm-up, through Django's test client; raw SQL = "
-            "the page's own queries run on the bare cursor.",
-            "",
-            table(figures),
-            "",
-        ]
-    if largest_pg and args.http_seconds:
-        url, figures = largest_pg
-        log(f"HTTP for {args.http_seconds} s on {figures['data']}")
-        stats = http(url, figures, args.http_seconds, args.http_users, args.http_workers, scratch)
-        sections += [
-            f"## HTTP: gunicorn ({args.http_workers} workers) on 127.0.0.1, {figures['data']} reports, PostgreSQL",
-            "",
-            f"{args.http_users} locust readers asking without pause for {args.http_seconds} s (bench/locust_read.py).",
-            "",
-            "| pages | requests | failures | requests/s | p50 ms | p95 ms | p99 ms |",
-            "|---|---:|---:|---:|---:|---:|---:|",
-            *[
-                f"| {s['name']} | {s['requests']:,} | {s['failures']} | {s['rps']:.1f} | {s['p50']:.0f} "
-                f"| {s['p95']:.0f} "
-                f"| {s['p99']:.0f} |"
-                for s in stats
-            ],
-            "",
-        ]
-    return sections
+def pages_section(figures: dict) -> list[str]:
+    from bench.page_latency import table
+
+    return [
+        f"## Pages: {figures['vendor']}, {figures['data']} reports ({figures['reports']:,} in the database)",
+        "",
+        f"Each page requested {figures['repeat']} times after a warm-up, through Django's test client; raw SQL = "
+        "the page's own queries run on the bare cursor.",
+        "",
+        table(figures),
+        "",
+    ]
+
+
+def http_section(args, figures: dict, stats: list[dict]) -> list[str]:
+    return [
+        f"## HTTP: gunicorn ({args.http_workers} workers) on 127.0.0.1, {figures['data']} reports, PostgreSQL",
+        "",
+        f"{args.http_users} locust readers asking without pause for {args.http_seconds} s (bench/locust_read.py).",
+        "",
+        "| pages | requests | failures | requests/s | p50 ms | p95 ms | p99 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        *[
+            f"| {s['name']} | {s['requests']:,} | {s['failures']} | {s['rps']:.1f} | {s['p50']:.0f} "
+            f"| {s['p95']:.0f} | {s['p99']:.0f} |"
+            for s in stats
+        ],
+        "",
+    ]
 
 
 def import_section(imports: list[dict]) -> list[str]:
@@ -510,6 +528,9 @@ def main() -> None:
     parser.add_argument("--pages-min", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--baseline", type=Path, default=ROOT / "var" / "baseline")
+    parser.add_argument(
+        "--baseline-after", type=int, default=100_000, help="import the baseline files after the sizes up to this one"
+    )
     parser.add_argument("--http-seconds", type=int, default=30)
     parser.add_argument("--http-users", type=int, default=8)
     parser.add_argument("--http-workers", type=int, default=4)
@@ -537,7 +558,6 @@ def main() -> None:
     databases = Databases(args.postgres, scratch, args.keep)
     try:
         sections = run(args, databases, scratch)
-        write_report(args.out, sections)
         print("\n".join(sections))
     finally:
         if args.keep:
