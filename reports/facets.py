@@ -100,10 +100,9 @@ def compute(reports: QuerySet, *, criteria: dict, current: QueryDict, sample: in
         return FacetValue(str(label), count, "?" + query.urlencode(), selected)
 
     # Conditions: the matching patients' diagnoses (with the certainty filter, when set, on the same diagnosis).
-    # One join to the diagnoses, filtered and counted together (an "id IN (diagnoses ...)" subquery would make the
-    # database read every diagnosis).
-    # A negated condition on a many-valued relation would be a subquery of its own, so the held certainties
-    # (Diagnosis.objects.held()) are listed.
+    # One join to the diagnoses, filtered and counted together: an "id IN (diagnoses ...)" subquery, or a negated
+    # condition on the many-valued relation, would make the database read every diagnosis. So the certainties
+    # Diagnosis.objects.held() keeps are listed.
     held = [c for c in Diagnosis.Certainty.values if c != Diagnosis.Certainty.RULED_OUT]
     certainties = [criteria["certainty"]] if criteria.get("certainty") else held
     conditions = (
