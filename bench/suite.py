@@ -267,7 +267,6 @@ def http(url: str, figures: dict, seconds: int, users: int, workers: int, scratc
         env=env,
     )
     try:
-        os.environ.update({k: v for k, v in env.items() if k != "DATABASE_URL"})
         _wait_until_up(base, server=server, timeout=120)
         prefix = scratch / "locust"
         subprocess.run(

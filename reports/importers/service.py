@@ -114,7 +114,7 @@ def import_file(
         size = os.fstat(opened.fileno()).st_size if opened is not None else None
         with open_for_import(file, source=source, format=format) as (detected, stream):
             read = _readers()[detected]
-            if parallel if parallel is not None else readahead.worth_it(size):
+            if readahead.worth_it(size) if parallel is None else parallel:
                 # A second process reads (and suggests) while this one writes: readahead.py.
                 reader = readahead.read_ahead(lambda: read(stream, source=source), suggest=suggest)
             else:
