@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports import evidence
-from reports.models import Condition, Intervention, Outcome, Patient
+from reports.models import CaseReport, Condition, Intervention, Outcome, Patient
 from tests.factories import make_patient, make_report
 
 pytestmark = pytest.mark.django_db
@@ -336,6 +336,23 @@ def test_the_report_page_shows_at_most_ten_other_reports_newest_first():
     base = make_report(title="Base", pub_year=1999)
     make_patient(base, conditions={"C": "confirmed"}, treatments=[("D", ["improved"])])
     assert [r.title for r in evidence.related_reports(report=base)] == [f"Y{year}" for year in range(2011, 2001, -1)]
+
+
+def test_related_reports_are_the_same_when_too_many_match_to_read_them_first(monkeypatch):
+    for year in range(2000, 2012):
+        make_patient(
+            make_report(title=f"Y{year}", pub_year=year), conditions={"C": "confirmed"}, treatments=[("D", [])]
+        )
+    base = make_report(title="Base", pub_year=1999)
+    make_patient(base, conditions={"C": "confirmed"}, treatments=[("D", ["improved"])])
+    read_first = [r.pk for r in evidence.related_reports(report=base, limit=5)]
+    monkeypatch.setattr(evidence, "RELATED_CANDIDATES", 3)
+    with CaptureQueriesContext(connection) as queries:
+        walked = [r.pk for r in evidence.related_reports(report=base, limit=5)]
+    assert walked == read_first
+    assert [CaseReport.objects.get(pk=pk).title for pk in walked] == ["Y2011", "Y2010", "Y2009", "Y2008", "Y2007"]
+    # The second query takes the matching reports as a subquery, not as the list read first.
+    assert "IN (SELECT" in queries[-1]["sql"].upper().replace("(\n", "(")
 
 
 def add_curated_reports(count: int):
