@@ -4,7 +4,9 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+from django.db import connection
 
 CHECK = (
     "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'casebase.settings'; django.setup(); "
@@ -73,3 +75,29 @@ def test_check_deploy_complains_when_https_is_left_off():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION, "HTTPS": "false"})
     assert result.returncode != 0
     assert "SECURE_SSL_REDIRECT" in result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's JIT compiler")
+def test_postgresql_connections_run_without_the_jit_compiler():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+
+
+def test_replicas_run_without_the_jit_compiler_too():
+    check = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'casebase.settings'; django.setup(); "
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['OPTIONS']['options'], '|', s.DATABASES['replica_1']['OPTIONS']['options'])"
+    )
+    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    environment.update(
+        SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/casebase",
+        DATABASE_REPLICA_URLS="postgres://postgres@127.0.0.1:5433/casebase",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check], env=environment, capture_output=True, text=True, cwd=settings.BASE_DIR
+    )
+    assert result.stdout.strip() == "-c jit=off | -c jit=off", result.stderr
