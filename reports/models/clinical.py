@@ -300,6 +300,10 @@ class Patient(Suggestible):
             # The sex and age filters of the public list.
             models.Index(fields=["sex", "age_years"], name="reports_patient_sex_age"),
             models.Index(fields=["age_years"], name="reports_patient_age"),
+            # "Curated cases only" and the evidence tables' count of suggested patients start from the curated
+            # patients (PatientQuerySet.curated): without it, a scan of every patient. Suggested patients, which
+            # an import writes, are not in it.
+            models.Index(fields=["id"], condition=Q(origin=Origin.CURATED), name="reports_patient_curated"),
         ]
 
     def __str__(self):
