@@ -28,6 +28,8 @@ NotRecorded = Literal["none"]
 
 RESULT_COLUMNS: tuple[tuple[str, str], ...] = (*Outcome.Result.choices, (NOT_RECORDED, "No outcome recorded"))
 RELATED_REPORTS = 10  # shown on a report's page
+# Read once: a TextChoices' .choices walks the enum on every use, and a large table asks for it in every cell.
+CERTAINTY_NAMES: dict[str, str] = dict(Diagnosis.Certainty.choices)
 # Past this many matching reports, the related reports are found by walking the newest first (related_reports).
 RELATED_CANDIDATES = 1000
 
@@ -48,8 +50,7 @@ class Cell:
 
     @property
     def certainty_note(self) -> str:
-        names = dict(Diagnosis.Certainty.choices)
-        return ", ".join(f"{count} {names[key].lower()}" for key, count in self.certainty if count)
+        return ", ".join(f"{count} {CERTAINTY_NAMES[key].lower()}" for key, count in self.certainty if count)
 
 
 @dataclass(frozen=True)
@@ -104,10 +105,6 @@ class Chart:
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def patients_url(**params) -> str:
-    return reverse("reports:patients") + "?" + urlencode(params)
 
 
 def _curated_only(source: QuerySet, curated: bool) -> QuerySet:
@@ -179,6 +176,7 @@ def _table(
     a `patient`; the paths lead from it to the row's term, the outcome result and the diagnosis' certainty.
     `link(row, result)` gives the patients list's filters for a cell, a row or result of None meaning any."""
     patient, report = "patient", "patient__report"
+    patients_path = reverse("reports:patients")  # once: a large table links hundreds of cells
 
     def is_result(key: str) -> Q:
         # An outcome's result is never null, so a null result is a treatment (or patient) without outcomes.
@@ -193,12 +191,12 @@ def _table(
             aggregates[f"patients_{key}"] = Count(patient, distinct=True, filter=is_result(key))
             aggregates[f"reports_{key}"] = Count(report, distinct=True, filter=is_result(key))
             if split:
-                for level, _ in Diagnosis.Certainty.choices:
+                for level in CERTAINTY_NAMES:
                     aggregates[f"patients_{key}_{level}"] = Count(
                         patient, distinct=True, filter=is_result(key) & Q(**{certainty_path: level})
                     )
         if split:
-            for level, _ in Diagnosis.Certainty.choices:
+            for level in CERTAINTY_NAMES:
                 aggregates[f"patients_{level}"] = Count(patient, distinct=True, filter=Q(**{certainty_path: level}))
         return aggregates
 
@@ -209,10 +207,8 @@ def _table(
         return Cell(
             patients=patients,
             reports=values[f"reports{suffix}"],
-            url=patients_url(**params) if patients else "",
-            certainty=tuple(
-                (level, values[f"patients{suffix}_{level}"]) for level, _ in Diagnosis.Certainty.choices if split
-            ),
+            url=f"{patients_path}?{urlencode(params)}" if patients else "",
+            certainty=tuple((level, values[f"patients{suffix}_{level}"]) for level in CERTAINTY_NAMES if split),
         )
 
     # Query 1: one group per row term (null: not recorded), with every column's counts as filtered aggregates.
