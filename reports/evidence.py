@@ -28,6 +28,10 @@ NotRecorded = Literal["none"]
 
 RESULT_COLUMNS: tuple[tuple[str, str], ...] = (*Outcome.Result.choices, (NOT_RECORDED, "No outcome recorded"))
 RELATED_REPORTS = 10  # shown on a report's page
+# Rows of an evidence table shown unless all are asked for (?rows=all): the conditions or interventions with the
+# most patients. An intervention given for hundreds of conditions makes a table nobody reads, and its rendering
+# costs more than its counting.
+EVIDENCE_ROWS = 50
 # Read once: a TextChoices' .choices walks the enum on every use, and a large table asks for it in every cell.
 CERTAINTY_NAMES: dict[str, str] = dict(Diagnosis.Certainty.choices)
 # Past this many matching reports, the related reports are found by walking the newest first (related_reports).
@@ -77,6 +81,11 @@ class EvidenceTable:
     total: Cell
     curated: bool = False  # counts only patients whose whole case is curated
     suggested: int = 0  # of the patients counted, those casebase suggested from an abstract (not yet confirmed)
+    more: int = 0  # rows left out (those with the fewest patients), when not all were asked for
+
+    @property
+    def all_rows(self) -> int:
+        return len(self.rows) + self.more
 
 
 @dataclass(frozen=True)
@@ -111,10 +120,14 @@ def _curated_only(source: QuerySet, curated: bool) -> QuerySet:
     return source.filter(patient__in=Patient.objects.curated().values("pk")) if curated else source
 
 
-def for_intervention(*, intervention: Intervention, curated: bool = False) -> EvidenceTable:
-    """The patients given `intervention`, by condition and outcome (with `curated`, only curated cases)."""
+def for_intervention(
+    *, intervention: Intervention, curated: bool = False, rows: int | None = EVIDENCE_ROWS
+) -> EvidenceTable:
+    """The patients given `intervention`, by condition and outcome (with `curated`, only curated cases; the `rows`
+    conditions with the most patients, or all with None)."""
     return _table(
         curated=curated,
+        limit=rows,
         subject=f"Patients given {intervention.name}",
         row_heading="Condition",
         not_recorded="Condition not recorded",
@@ -138,10 +151,12 @@ def for_intervention(*, intervention: Intervention, curated: bool = False) -> Ev
     )
 
 
-def for_condition(*, condition: Condition, curated: bool = False) -> EvidenceTable:
-    """The patients with `condition`, by intervention and outcome (with `curated`, only curated cases)."""
+def for_condition(*, condition: Condition, curated: bool = False, rows: int | None = EVIDENCE_ROWS) -> EvidenceTable:
+    """The patients with `condition`, by intervention and outcome (with `curated`, only curated cases; the `rows`
+    interventions with the most patients, or all with None)."""
     return _table(
         curated=curated,
+        limit=rows,
         subject=f"Patients with {condition.name}",
         row_heading="Intervention",
         not_recorded="No intervention recorded",
@@ -162,6 +177,7 @@ def for_condition(*, condition: Condition, curated: bool = False) -> EvidenceTab
 def _table(
     *,
     curated: bool,
+    limit: int | None,
     subject: str,
     row_heading: str,
     not_recorded: str,
@@ -174,7 +190,9 @@ def _table(
 ) -> EvidenceTable:
     """`source` holds what to count from (treatments of the intervention, or diagnoses of the condition), each with
     a `patient`; the paths lead from it to the row's term, the outcome result and the diagnosis' certainty.
-    `link(row, result)` gives the patients list's filters for a cell, a row or result of None meaning any."""
+    `link(row, result)` gives the patients list's filters for a cell, a row or result of None meaning any. Past
+    `limit` rows (None: no limit) the rest are counted in `more`, not built; the "not recorded" row is always
+    shown."""
     patient, report = "patient", "patient__report"
     patients_path = reverse("reports:patients")  # once: a large table links hundreds of cells
 
@@ -217,9 +235,14 @@ def _table(
         .annotate(**counts(split=True))
         .order_by("-patients", "name")
     )
-    rows = []
+    rows, named, more = [], 0, 0
     for values in grouped:
         term = values["term"]
+        if term is not None:
+            if limit is not None and named >= limit:
+                more += 1
+                continue
+            named += 1
         param = NOT_RECORDED if term is None else term
         rows.append(
             Row(
@@ -246,6 +269,7 @@ def _table(
         total=cell(totals, key=None, row_param=None, split=False),
         curated=curated,
         suggested=totals["suggested"],
+        more=more,
     )
 
 

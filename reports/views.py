@@ -98,6 +98,11 @@ def curated_only(request) -> bool:
     return request.GET.get("curated", "").lower() == "true"
 
 
+def evidence_rows(request) -> int | None:
+    """How many rows an evidence page shows: the first evidence.EVIDENCE_ROWS, or all with ?rows=all."""
+    return None if request.GET.get("rows", "").lower() == "all" else evidence.EVIDENCE_ROWS
+
+
 class InterventionEvidenceView(DetailView):
     """An intervention's evidence summary: its patients by condition and outcome."""
 
@@ -106,7 +111,9 @@ class InterventionEvidenceView(DetailView):
     context_object_name = "intervention"
 
     def get_context_data(self, **kwargs):
-        table = evidence.for_intervention(intervention=self.object, curated=curated_only(self.request))
+        table = evidence.for_intervention(
+            intervention=self.object, curated=curated_only(self.request), rows=evidence_rows(self.request)
+        )
         return super().get_context_data(table=table, chart=evidence.chart(table=table), **kwargs)
 
 
@@ -118,7 +125,9 @@ class ConditionEvidenceView(DetailView):
     context_object_name = "condition"
 
     def get_context_data(self, **kwargs):
-        table = evidence.for_condition(condition=self.object, curated=curated_only(self.request))
+        table = evidence.for_condition(
+            condition=self.object, curated=curated_only(self.request), rows=evidence_rows(self.request)
+        )
         return super().get_context_data(table=table, chart=evidence.chart(table=table), **kwargs)
 
 

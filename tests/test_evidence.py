@@ -110,6 +110,34 @@ def test_the_condition_table_counts_patients_and_reports_by_intervention_and_out
     }
 
 
+def test_a_table_shows_the_rows_with_the_most_patients_and_counts_the_rest(cases):
+    whole = evidence.for_intervention(intervention=cases["ldn"], rows=None)
+    first = evidence.for_intervention(intervention=cases["ldn"], rows=1)
+    assert [row.label for row in whole.rows] == ["Sjogren's syndrome", "Fibromyalgia", "Condition not recorded"]
+    # The row with fewer patients is left out; "not recorded" stays; the totals still count every patient.
+    assert [row.label for row in first.rows] == ["Sjogren's syndrome", "Condition not recorded"]
+    assert (first.more, first.all_rows, whole.more) == (1, 3, 0)
+    assert first.total == whole.total
+    assert first.totals == whole.totals
+    assert len(evidence.chart(table=first).bars) == 2
+
+
+def test_an_evidence_page_says_how_many_rows_it_left_out_and_links_to_all(client, cases, monkeypatch):
+    monkeypatch.setattr(evidence, "EVIDENCE_ROWS", 1)
+    url = cases["sjogren"].get_absolute_url()
+    page = text(client.get(url))
+    assert "Standard therapy" not in page
+    assert (
+        "1 more intervention, with fewer patients than those above, is left out of the table and the chart "
+        "(the totals count its patients). Show all 3 rows" in page
+    )
+    assert 'href="?rows=all"' in client.get(url).content.decode()
+    assert 'href="?curated=true&amp;rows=all"' in client.get(url + "?curated=true").content.decode()
+    everything = text(client.get(url + "?rows=all"))
+    assert "Standard therapy" in everything
+    assert "left out" not in everything
+
+
 def test_a_cell_splits_its_patients_by_diagnostic_certainty(cases):
     sjogren = evidence.for_intervention(intervention=cases["ldn"]).rows[0]
     assert sjogren.cells[COLUMNS.index("improved")].certainty_note == "1 suspected, 1 confirmed"
