@@ -43,11 +43,15 @@ class CaseReportListView(FilterView):
         for report in context["object_list"]:
             report.snippet = passages.get(report.pk, "")
         paginator = context.get("paginator")
-        sample = settings.FACET_SAMPLE if paginator and paginator.count > settings.FACET_SAMPLE else None
-        context["facet_sample"] = sample
+        context["facet_sample"] = (
+            settings.FACET_SAMPLE if paginator and paginator.count > settings.FACET_SAMPLE else None
+        )
         context["facets"] = (
             facets.compute(
-                self.filterset.qs, criteria=self.filterset.patient_criteria(), current=self.request.GET, sample=sample
+                self.filterset.qs,
+                criteria=self.filterset.patient_criteria(),
+                current=self.request.GET,
+                sample=settings.FACET_SAMPLE,
             )
             if valid
             else []
