@@ -322,8 +322,22 @@ def machine() -> list[str]:
         f"- Python {platform.python_version()}; Django {version('Django')}; psycopg {version('psycopg')}; "
         f"PostgreSQL {server}; SQLite {sqlite3.sqlite_version}; gunicorn {version('gunicorn')}; "
         f"locust {version('locust')}",
-        f"- Load average at the start: {os.getloadavg()[0]:.2f}",
+        f"- casebase {commit()}; load average at the start: {os.getloadavg()[0]:.2f}",
     ]
+
+
+def commit() -> str:
+    """The commit measured, and whether the working tree differed from it."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "commit unknown"
+    return f"commit {head}" + (" with uncommitted changes" if changed.strip() else "")
 
 
 def rate(rows: int, seconds: float) -> str:
