@@ -450,6 +450,39 @@ def run(args, databases: Databases, scratch: Path) -> list[str]:
     return render()
 
 
+def pages_only(args, scratch: Path) -> list[str]:
+    """The pages and HTTP steps alone, on a database an earlier run kept: to measure a change to the pages without
+    importing again."""
+    url = args.pages_on
+    import psycopg
+
+    manage(url, "migrate", "--no-input", "-v", "0")
+    with psycopg.connect(url) as conn:
+        conn.execute("ANALYZE")
+        reports = conn.execute("SELECT count(*) FROM reports_casereport").fetchone()[0]
+    sections = [
+        f"# casebase benchmark suite, {datetime.date.today():%Y-%m-%d}: pages on an existing database",
+        "",
+        "Command: `" + " ".join(["python bench/suite.py", *sys.argv[1:]]) + "` (bench/suite.py says what each "
+        "figure is).",
+        "",
+        *machine(),
+        "",
+    ]
+    log(f"Pages on {reports:,} reports")
+    figures = pages(url, args.repeat, scratch)
+    figures["data"] = f"{reports:,}"
+    sections += pages_section(figures)
+    write_report(args.out, sections)
+    if args.http_seconds:
+        log(f"HTTP for {args.http_seconds} s")
+        sections += http_section(
+            args, figures, http(url, figures, args.http_seconds, args.http_users, args.http_workers, scratch)
+        )
+        write_report(args.out, sections)
+    return sections
+
+
 def pages_section(figures: dict) -> list[str]:
     from bench.page_latency import table
 
@@ -551,6 +584,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--keep", action="store_true", help="keep the databases (their URLs are printed)")
     parser.add_argument(
+        "--pages-on",
+        metavar="DATABASE_URL",
+        help="only the pages and HTTP, on a database kept by an earlier run (--keep), migrated to this code first",
+    )
+    parser.add_argument(
         "--smoke", action="store_true", help="10k reports, every step once, quickly (CI); no timing is checked"
     )
     args = parser.parse_args()
@@ -570,7 +608,7 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="casebase-suite-"))
     databases = Databases(args.postgres, scratch, args.keep)
     try:
-        sections = run(args, databases, scratch)
+        sections = pages_only(args, scratch) if args.pages_on else run(args, databases, scratch)
         print("\n".join(sections))
     finally:
         if args.keep:
