@@ -268,8 +268,10 @@ class _Writer:
         self.holders = {name: {} for name in IDENTIFIER_FIELDS}
         stored = {}
         if pmids or dois or pmcids:
-            for row in CaseReport.objects.filter(Q(pmid__in=pmids) | Q(doi__in=dois) | Q(pmcid__in=pmcids)).values(
-                "pk", "pmid", "doi", "pmcid"
+            for row in (
+                CaseReport.objects.filter(holding(pmid=pmids, doi=dois, pmcid=pmcids))
+                .order_by()
+                .values("pk", "pmid", "doi", "pmcid")
             ):
                 stored[row["pk"]] = row
                 for name in IDENTIFIER_FIELDS:
@@ -712,9 +714,7 @@ class _Writer:
         if not any(wanted.values()):
             return
         by = {name: {} for name in IDENTIFIER_FIELDS}
-        for row in CaseReport.objects.filter(
-            Q(pmid__in=wanted["pmid"]) | Q(doi__in=wanted["doi"]) | Q(pmcid__in=wanted["pmcid"])
-        ).values("pk", "pmid", "doi", "pmcid"):
+        for row in CaseReport.objects.filter(holding(**wanted)).order_by().values("pk", "pmid", "doi", "pmcid"):
             for name in IDENTIFIER_FIELDS:
                 if row[name]:
                     by[name][row[name]] = row["pk"]
@@ -857,6 +857,14 @@ def write_cases(
             for o in t.outcomes
         ],
     )
+
+
+def holding(*, pmid: Iterable, doi: Iterable, pmcid: Iterable) -> Q:
+    """Case reports that hold one of these PMIDs, DOIs or PMCIDs. DOIs and PMCIDs are unique through partial
+    indexes (where not empty); PostgreSQL uses such an index for "doi IN (...)" only when it can prove the index's
+    condition from the query, which it does not try past 100 values, and then reads every report: a batch's
+    references ask for thousands. So the condition is spelled out."""
+    return Q(pmid__in=pmid) | (Q(doi__in=doi) & ~Q(doi="")) | (Q(pmcid__in=pmcid) & ~Q(pmcid=""))
 
 
 def _identity_keys(record: ArticleRecord) -> Iterator[tuple[str, object]]:

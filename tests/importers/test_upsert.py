@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from reports.importers.errors import RecordError
 from reports.importers.records import AuthorRecord, PublicationDate, SubstanceRecord
-from reports.importers.upsert import import_records, normalised_title
+from reports.importers.upsert import holding, import_records, normalised_title
 from reports.models import (
     Author,
     CaseReport,
@@ -325,3 +325,23 @@ def test_an_older_version_of_a_versioned_article_does_not_replace_a_newer_one():
     assert [p.message for p in first.conflicts][-1] == "version 3 is older than the stored version 4; not taken"
     again = run(*versions)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's partial indexes")
+def test_reports_are_found_by_many_identifiers_through_their_indexes():
+    """A batch asks for thousands of identifiers at once; PostgreSQL must still use the DOI and PMCID indexes
+    (partial: not empty) instead of reading every report. Sequential scans are priced out, so that a query no
+    index can answer shows one."""
+    values = {
+        "pmid": list(range(1, 301)),
+        "doi": [f"10.1000/{n}" for n in range(300)],
+        "pmcid": [f"PMC{n}" for n in range(300)],
+    }
+    sql, params = CaseReport.objects.filter(holding(**values)).order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Seq Scan" not in plan
+    assert "reports_casereport_doi_unique" in plan
+    assert "reports_casereport_pmcid_unique" in plan
