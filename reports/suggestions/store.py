@@ -45,17 +45,18 @@ def curated(*, report_ids: Iterable[int]) -> set[int]:
     )
     # A curator who deleted a patient, or a diagnosis, treatment or outcome of one, has reviewed the case: what
     # they removed must not come back as a suggestion. The history says who deleted what.
+    # Only the history of these reports' patients and treatments is read (through its patient and treatment
+    # indexes): the whole history of deletions grows with every curator's work.
     by_curator = {"history_type": "-", "history_user__isnull": False}
     found |= set(Patient.changes.filter(report_id__in=report_ids, **by_curator).values_list("report_id", flat=True))
-    parts = set(Diagnosis.changes.filter(**by_curator).values_list("patient_id", flat=True))
-    parts |= set(Treatment.changes.filter(**by_curator).values_list("patient_id", flat=True))
-    parts |= set(
-        Treatment.objects.filter(pk__in=Outcome.changes.filter(**by_curator).values("treatment_id")).values_list(
-            "patient_id", flat=True
-        )
-    )
+    patients = Patient.objects.filter(report_id__in=report_ids).values("pk")
+    treatments = Treatment.objects.filter(patient__in=patients).values("pk")
+    parts = set(Diagnosis.changes.filter(patient_id__in=patients, **by_curator).values_list("patient_id", flat=True))
+    parts |= set(Treatment.changes.filter(patient_id__in=patients, **by_curator).values_list("patient_id", flat=True))
+    deleted_outcomes = Outcome.changes.filter(treatment_id__in=treatments, **by_curator).values("treatment_id")
+    parts |= set(Treatment.objects.filter(pk__in=deleted_outcomes).values_list("patient_id", flat=True))
     if parts:
-        found |= set(Patient.objects.filter(pk__in=parts, report_id__in=report_ids).values_list("report_id", flat=True))
+        found |= set(Patient.objects.filter(pk__in=parts).values_list("report_id", flat=True))
     return found
 
 

@@ -278,3 +278,23 @@ def test_a_hostile_abstract_is_read_quickly_and_gives_nothing_wrong():
     for text in ("Dr. Xy " * 14_000, "one case of " * 8_000, "47-year-old " * 9_000, "(" * 100_000):
         patients = suggest_case(SuggestionInput(title="A case report", abstract=text))
         assert len(patients) <= 1
+
+
+@pytest.mark.parametrize("part", ["diagnosis", "treatment", "outcome"])
+def test_a_part_a_curator_deleted_marks_only_its_own_report_as_curated(staff_client, part):
+    reports = [make_report(title=f"Report {n}") for n in range(2)]
+    for report in reports:
+        make_patient(report, origin=Origin.SUGGESTED, conditions={"C": "suspected"}, treatments=[("D", ["improved"])])
+    for model in (Diagnosis, Treatment, Outcome):
+        model.objects.update(origin=Origin.SUGGESTED)
+    model, path = {
+        "diagnosis": (Diagnosis, "patient__report"),
+        "treatment": (Treatment, "patient__report"),
+        "outcome": (Outcome, "treatment__patient__report"),
+    }[part]
+    target = model.objects.get(**{path: reports[0]})
+    assert curated(report_ids=[r.pk for r in reports]) == set()
+    response = staff_client.post(f"/admin/reports/{part}/{target.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert curated(report_ids=[r.pk for r in reports]) == {reports[0].pk}
+    assert curated(report_ids=[reports[1].pk]) == set()
