@@ -87,3 +87,50 @@ def test_nothing_to_insert_asks_nothing(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert bulk.insert(Journal, []) == []
         assert bulk.insert_values(Journal, ["title"], []) == 0
+
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+
+
+def reltuples() -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'reports_casereport'::regclass")
+        return cursor.fetchone()[0]
+
+
+@postgresql_only
+def test_statistics_count_the_reports_of_the_import_once_they_have_doubled():
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE reports_casereport")  # as a new database: no reports
+    statistics = bulk.Statistics(tables=["reports_casereport"], first=3)
+    for number in range(5):
+        make_report(title=f"R{number}")
+    statistics.written(2)
+    assert statistics.runs == 0
+    statistics.written(5)  # the transaction's own rows, not yet committed, are counted
+    assert (statistics.runs, reltuples()) == (1, 5)
+    make_report(title="R5")
+    statistics.written(6)  # not twice 5 yet
+    assert statistics.runs == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone() == ("0",)
+
+
+@postgresql_only
+def test_statistics_do_without_when_another_import_is_analysing():
+    import psycopg
+
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"] or 5432
+    )
+    try:
+        other.execute("LOCK TABLE reports_casereport IN SHARE UPDATE EXCLUSIVE MODE")  # what ANALYZE takes
+        statistics = bulk.Statistics(tables=["reports_casereport"], first=1)
+        make_report(title="R")
+        statistics.written(1)
+        assert statistics.runs == 0
+        assert CaseReport.objects.count() == 1  # the import's transaction goes on
+    finally:
+        other.close()

@@ -19,10 +19,11 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 
-from reports import history, search_index
+from reports import bulk, history, search_index
 from reports.importers.checks import field_limits, record_problems, term_problems
 from reports.importers.errors import RecordError
 from reports.importers.mapping import author_fields, case_report_fields, citation_fields, mesh_heading_fields
@@ -106,8 +107,10 @@ def import_records(
             run = ImportRun.objects.create(source=source[:255], format=source_format, via=via, user=user)
             with history.acting(reason=run.reason, user=user):
                 writer = _Writer(result=result, source=source, source_format=source_format, suggest=suggest)
+                statistics = bulk.Statistics(tables=_tables())
                 for chunk in _chunks(records, chunk_size):
                     writer.write(chunk)
+                    statistics.written(result.created)
                     if progress:
                         progress(len(chunk))
             if dry_run or (result.refused and not skip_refused):
@@ -127,6 +130,12 @@ def import_records(
         result.refused.append(Problem(error.record, error.pmid, error.field, error.message))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _tables() -> list[str]:
+    """casebase's tables, history and search documents included: those an import writes."""
+    tables = [model._meta.db_table for model in apps.get_app_config("reports").get_models()]
+    return [*tables, "reports_searchindex"] if connection.vendor == "postgresql" else tables
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
