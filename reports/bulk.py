@@ -150,7 +150,6 @@ class Statistics:
         self.connection = connections[using]
         self.tables = list(tables)
         self.enabled = self.connection.vendor == "postgresql"
-        self.first = first
         self.base = self._reports() if self.enabled else 0
         self.next = max(first, self.base * 2)
         self.runs = 0
