@@ -400,9 +400,8 @@ def related_reports(*, report: CaseReport, limit: int = RELATED_REPORTS) -> list
         .exclude(report=report)
     )
     ids = list(patients.values_list("report_id", flat=True).distinct().order_by()[: RELATED_CANDIDATES + 1])
-    matching = patients.values("report_id") if len(ids) > RELATED_CANDIDATES else ids
-    return list(
-        CaseReport.objects.filter(pk__in=matching)
-        .select_related("journal")
-        .order_by(*CaseReport._meta.ordering)[:limit]
-    )
+    if len(ids) > RELATED_CANDIDATES:
+        matching = CaseReport.objects.filter(pk__in=patients.values("report_id"))
+    else:
+        matching = CaseReport.objects.filter(pk__any_of=ids)  # one array parameter (reports/models/lookups.py)
+    return list(matching.select_related("journal").order_by(*CaseReport._meta.ordering)[:limit])

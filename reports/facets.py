@@ -86,10 +86,12 @@ def compute(reports: QuerySet, *, criteria: dict, current: QueryDict, sample: in
     of matches, counting all of them for each facet costs seconds; the page says the counts are of a sample."""
     if sample:
         report_ids = list(reports.order_by("-pub_sort", "-id").values_list("pk", flat=True)[:sample])
-        reports = CaseReport.objects.filter(pk__in=report_ids)
+        reports = CaseReport.objects.filter(pk__any_of=report_ids)
+        among = "any_of"  # the ids as one array parameter (reports/models/lookups.py)
     else:
         report_ids = reports.order_by().values("pk")
-    patients = Patient.objects.matching(**criteria).filter(report__in=report_ids)
+        among = "in"
+    patients = Patient.objects.matching(**criteria).filter(**{f"report__{among}": report_ids})
     patient_ids = patients.values("pk")
 
     def value(label, count, **params) -> FacetValue:
@@ -108,7 +110,7 @@ def compute(reports: QuerySet, *, criteria: dict, current: QueryDict, sample: in
     # reach those patients through the report index instead of reading every patient (and every treatment,
     # below); without one, the reports are a subquery, and asking it twice costs more than it saves.
     def on(path: str) -> dict:
-        return {f"{path}__report__in": report_ids} if sample else {}
+        return {f"{path}__report__{among}": report_ids} if sample else {}
 
     held = [c for c in Diagnosis.Certainty.values if c != Diagnosis.Certainty.RULED_OUT]
     certainties = [criteria["certainty"]] if criteria.get("certainty") else held
@@ -140,9 +142,13 @@ def compute(reports: QuerySet, *, criteria: dict, current: QueryDict, sample: in
     sexes = patients.order_by().values("sex").annotate(n=Count("report", distinct=True)).order_by("-n", "sex")
     ages = patients.aggregate(**{name: Count("report", filter=age_group_q(name), distinct=True) for name in AGE_GROUPS})
     years = reports.order_by().values("pub_year").annotate(n=Count("pk")).order_by("-pub_year")[:YEARS]
-    journals = Journal.objects.filter(reports__in=report_ids).annotate(n=Count("reports")).order_by("-n", "title")[:TOP]
+    journals = (
+        Journal.objects.filter(**{f"reports__{among}": report_ids})
+        .annotate(n=Count("reports"))
+        .order_by("-n", "title")[:TOP]
+    )
     publication_types = (
-        PublicationType.objects.filter(report_publication_types__report__in=report_ids)
+        PublicationType.objects.filter(**{f"report_publication_types__report__{among}": report_ids})
         .annotate(n=Count("report_publication_types"))
         .order_by("-n", "name")[:TOP]
     )

@@ -1,5 +1,6 @@
 """casebase's models: the publication (bibliography.py) and the clinical case (clinical.py)."""
 
+from reports.models import lookups  # noqa: F401  (registers field__any_of)
 from reports.models.bibliography import (
     EARLIEST_YEAR,
     LATEST_YEAR,
