@@ -78,14 +78,24 @@ def narrowings(current: QueryDict) -> list[Narrowing]:
     return found
 
 
-def compute(reports: QuerySet, *, criteria: dict, current: QueryDict, sample: int | None = None) -> list[Facet]:
+def compute(
+    reports: QuerySet,
+    *,
+    criteria: dict,
+    current: QueryDict,
+    sample: int | None = None,
+    newest: list[int] | None = None,
+) -> list[Facet]:
     """The facets of `reports` (already filtered). `criteria` are the patient filters that are set, as
     Patient.objects.matching takes them; `current` is the query string the facet links change.
 
-    With `sample`, the counts are of the `sample` newest reports only (read once, one query more): over millions
-    of matches, counting all of them for each facet costs seconds; the page says the counts are of a sample."""
+    With `sample`, the counts are of the `sample` newest reports only (read once, one query more, unless the
+    caller has read them already: `newest`, their ids): over millions of matches, counting all of them for each
+    facet costs seconds; the page says the counts are of a sample."""
     if sample:
-        report_ids = list(reports.order_by("-pub_sort", "-id").values_list("pk", flat=True)[:sample])
+        if newest is None:
+            newest = list(reports.order_by(*CaseReport._meta.ordering).values_list("pk", flat=True)[:sample])
+        report_ids = list(newest[:sample])
         reports = CaseReport.objects.filter(pk__any_of=report_ids)
         among = "any_of"  # the ids as one array parameter (reports/models/lookups.py)
     else:

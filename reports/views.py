@@ -12,10 +12,17 @@ from reports import evidence, facets, search
 from reports.exporters import iter_csv, iter_json
 from reports.filters import CaseReportFilter
 from reports.models import CaseReport, Condition, Intervention, Patient
-from reports.paging import CappedPaginator
+from reports.paging import CappedPaginator, Matches
 from reports.patient_filters import PatientFilter
 
 logger = logging.getLogger(__name__)
+
+
+def nearest_page(request, paginator):
+    """The page asked for, as ListView.paginate_queryset returns it; a page number past the end (or not a number)
+    shows the nearest page instead of an error."""
+    page = paginator.get_page(request.GET.get("page"))
+    return paginator, page, page.object_list, page.has_other_pages()
 
 
 class CaseReportListView(FilterView):
@@ -26,14 +33,19 @@ class CaseReportListView(FilterView):
     template_name = "reports/casereport_list.html"
 
     def paginate_queryset(self, queryset, page_size):
-        # A page number past the end (or not a number) shows the nearest page instead of an error.
-        paginator = self.get_paginator(queryset, page_size)
-        if isinstance(paginator, CappedPaginator) and paginator.count and paginator.capped and search.ranked(queryset):
+        unranked = False
+        if search.ranked(queryset):
+            # Ranking every match is the cost: count them first (stopping past the limit), rank only below it.
+            paginator = self.get_paginator(queryset, page_size)
+            if not (paginator.count and paginator.capped):
+                return nearest_page(self.request, paginator)
             # Too many matches to rank them all quickly: newest first, and the page says so.
-            paginator = self.get_paginator(queryset.order_by(*CaseReport._meta.ordering), page_size)
-            paginator.capped, paginator.count, paginator.unranked = True, paginator.limit, True
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
+            queryset, unranked = queryset.order_by(*CaseReport._meta.ordering), True
+        # Sorted by columns: the matches are read once, and the count, the page and the facets come from them.
+        matches = Matches(queryset, rows=self.get_queryset(), limit=settings.REPORTS_COUNT_LIMIT)
+        paginator = self.get_paginator(matches, page_size)
+        paginator.unranked = unranked
+        return nearest_page(self.request, paginator)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -46,12 +58,14 @@ class CaseReportListView(FilterView):
         context["facet_sample"] = (
             settings.FACET_SAMPLE if paginator and paginator.count > settings.FACET_SAMPLE else None
         )
+        matches = paginator.object_list if paginator and isinstance(paginator.object_list, Matches) else None
         context["facets"] = (
             facets.compute(
                 self.filterset.qs,
                 criteria=self.filterset.patient_criteria(),
                 current=self.request.GET,
                 sample=settings.FACET_SAMPLE,
+                newest=matches.first(settings.FACET_SAMPLE, order=CaseReport._meta.ordering) if matches else None,
             )
             if valid
             else []
@@ -142,7 +156,9 @@ class PatientListView(FilterView):
     filterset_class = PatientFilter
     paginate_by = settings.REPORTS_PER_PAGE
     template_name = "reports/patient_list.html"
-    paginate_queryset = CaseReportListView.paginate_queryset  # a page past the end shows the last page
+
+    def paginate_queryset(self, queryset, page_size):
+        return nearest_page(self.request, self.get_paginator(queryset, page_size))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

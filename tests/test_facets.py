@@ -126,6 +126,19 @@ def test_a_sample_counts_the_newest_reports_only(reports, django_assert_num_quer
     assert sampled["publication_type"] == {"Case Reports": 1, "Review": 1}
 
 
+def test_newest_ids_read_by_the_caller_are_counted_without_reading_them_again(reports, django_assert_num_queries):
+    a, b = reports
+    with django_assert_num_queries(8):  # the eight facets only
+        counted = {
+            facet.name: {value.label: value.count for value in facet.values}
+            for facet in facets.compute(
+                CaseReport.objects.all(), criteria={}, current=QueryDict(""), sample=2, newest=[b.pk, a.pk]
+            )
+        }
+    assert counted["year"] == {"2021": 1, "2020": 1}
+    assert counted["condition"] == {"Lupus": 2, "Kawasaki disease": 1}
+
+
 def test_the_list_says_when_its_facets_count_a_sample(reports, client, settings):
     settings.FACET_SAMPLE = 2
     page = client.get("/").content.decode()

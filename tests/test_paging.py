@@ -4,9 +4,11 @@ import html
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from reports.models import CaseReport
-from reports.paging import CappedPaginator
+from reports.paging import CappedPaginator, Matches
 from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +74,40 @@ def test_a_search_with_more_matches_than_the_limit_lists_the_newest_first_and_sa
     ranked = client.get(LIST + "?q=lupus")
     assert "too many to rank" not in text(ranked)
     assert ranked.context["object_list"][0].pub_year == 2001
+
+
+def test_matches_are_read_once_and_give_pages_of_reports_in_their_order(django_assert_num_queries):
+    reports = [make_report(title=f"Report {number}", pub_year=2000 + number) for number in range(5)]
+    with django_assert_num_queries(1):
+        matches = Matches(CaseReport.objects.order_by("-pub_sort", "-id"), rows=CaseReport.objects.all(), limit=3)
+    assert len(matches) == 4  # the limit and one more, to know that more match
+    assert matches.first(2, order=CaseReport._meta.ordering) == [reports[4].pk, reports[3].pk]
+    assert matches.first(2, order=("pub_sort", "id")) is None  # not in that order: the caller reads its own
+    with django_assert_num_queries(1):
+        assert [r.title for r in matches[1:3]] == ["Report 3", "Report 2"]
+
+
+def test_a_report_deleted_after_the_matches_were_read_is_left_out_of_its_page():
+    first, second = make_report(title="First", pub_year=2001), make_report(title="Second", pub_year=2002)
+    matches = Matches(CaseReport.objects.order_by("-pub_sort"), rows=CaseReport.objects.all(), limit=10)
+    second.delete()
+    assert [r.title for r in matches[0:2]] == [first.title]
+
+
+def test_matches_are_read_a_page_at_a_time():
+    matches = Matches(CaseReport.objects.all(), rows=CaseReport.objects.all(), limit=10)
+    with pytest.raises(TypeError, match="give a slice"):
+        matches[0]
+
+
+def test_a_filtered_list_asks_for_its_matches_once(client):
+    # The journal filter's condition joins every match: the ids are read with it once, the page and the facets
+    # then name those ids (the facets' patient and journal queries reach the matching reports by id).
+    for number in range(3):
+        make_report(title=f"Report {number}", journal="Cureus")
+    make_report(title="Elsewhere", journal="BMJ Case Reports")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST + "?journal=cureus")
+    assert [r.title for r in response.context["object_list"]] == ["Report 2", "Report 1", "Report 0"]
+    filtering = [q["sql"] for q in queries if "LIKE" in q["sql"] and "reports_journal" in q["sql"]]
+    assert len(filtering) == 1
