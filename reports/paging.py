@@ -19,28 +19,46 @@ from django.utils.functional import cached_property
 
 class Matches(Sequence):
     """The ids of `queryset`'s matches in its order, at most `limit` + 1 of them (read in one query). A slice gives
-    those reports as `rows` reads them (with what the page shows), in the same order."""
+    those reports as `rows` reads them (with what the page shows), in the same order.
 
-    def __init__(self, queryset: QuerySet, *, rows: QuerySet, limit: int):
-        self.ids = list(queryset.values_list("pk", flat=True)[: limit + 1])
+    When the caller has counted them already (`counted`: a search with more matches than it ranks), only as many
+    ids are read as the page asks for, and at least `at_least` (the facets' sample), still in one query: walking
+    10,001 of the newest matches of a common word costs more than the page and the sample together."""
+
+    def __init__(
+        self, queryset: QuerySet, *, rows: QuerySet, limit: int, counted: int | None = None, at_least: int = 0
+    ):
+        self.queryset, self.rows = queryset, rows
         query = queryset.query
         # Without order_by(), a queryset is in its model's Meta.ordering (the list's first page has no filters).
         self.order = tuple(query.order_by or (queryset.model._meta.ordering if query.default_ordering else ()))
-        self.rows = rows
+        self.counted, self.at_least = counted, at_least
+        self.read = limit + 1 if counted is None else 0  # how many ids were asked for
+        self.ids = self._read(self.read) if counted is None else []
+
+    def _read(self, count: int) -> list[int]:
+        return list(self.queryset.values_list("pk", flat=True)[:count])
+
+    def _first(self, stop: int) -> list[int]:
+        # Read (again) only when more are needed than were asked for and the last read found all it asked for.
+        if self.counted is not None and stop > self.read and len(self.ids) == self.read:
+            self.read = max(stop, self.at_least)
+            self.ids = self._read(self.read)
+        return self.ids[:stop]
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return self.counted if self.counted is not None else len(self.ids)
 
     def __getitem__(self, index):
-        if not isinstance(index, slice):
+        if not isinstance(index, slice) or index.step is not None:
             raise TypeError("Matches are read a page at a time: give a slice.")
-        ids = self.ids[index]
+        ids = self._first(len(self) if index.stop is None else index.stop)[index]
         found = {row.pk: row for row in self.rows.filter(pk__any_of=ids)}
         return [found[pk] for pk in ids if pk in found]  # a report deleted since the ids were read is left out
 
     def first(self, count: int, *, order: tuple) -> list[int] | None:
         """The first `count` ids when the matches are in `order`, else None."""
-        return self.ids[:count] if self.order == tuple(order) else None
+        return self._first(count) if self.order == tuple(order) else None
 
 
 class CappedPaginator(Paginator):

@@ -33,18 +33,26 @@ class CaseReportListView(FilterView):
     template_name = "reports/casereport_list.html"
 
     def paginate_queryset(self, queryset, page_size):
-        unranked = False
-        if search.ranked(queryset):
-            # Ranking every match is the cost: count them first (stopping past the limit), rank only below it.
-            paginator = self.get_paginator(queryset, page_size)
-            if not (paginator.count and paginator.capped):
-                return nearest_page(self.request, paginator)
-            # Too many matches to rank them all quickly: newest first, and the page says so.
-            queryset, unranked = queryset.order_by(*CaseReport._meta.ordering), True
-        # Sorted by columns: the matches are read once, and the count, the page and the facets come from them.
-        matches = Matches(queryset, rows=self.get_queryset(), limit=settings.REPORTS_COUNT_LIMIT)
+        limit = settings.REPORTS_COUNT_LIMIT
+        if not search.ranked(queryset):
+            # Sorted by columns: the matches are read once, and the count, the page and the facets come from them.
+            matches = Matches(queryset, rows=self.get_queryset(), limit=limit)
+            return nearest_page(self.request, self.get_paginator(matches, page_size))
+        # Ranking every match is the cost: count them first (stopping past the limit), rank only below it.
+        paginator = self.get_paginator(queryset, page_size)
+        if not (paginator.count and paginator.capped):
+            return nearest_page(self.request, paginator)
+        # Too many matches to rank them all quickly: newest first, and the page says so. Counted already, so
+        # only the page's and the facets' newest ids are read.
+        matches = Matches(
+            queryset.order_by(*CaseReport._meta.ordering),
+            rows=self.get_queryset(),
+            limit=limit,
+            counted=limit + 1,
+            at_least=settings.FACET_SAMPLE,
+        )
         paginator = self.get_paginator(matches, page_size)
-        paginator.unranked = unranked
+        paginator.unranked = True
         return nearest_page(self.request, paginator)
 
     def get_context_data(self, **kwargs):

@@ -111,3 +111,24 @@ def test_a_filtered_list_asks_for_its_matches_once(client):
     assert [r.title for r in response.context["object_list"]] == ["Report 2", "Report 1", "Report 0"]
     filtering = [q["sql"] for q in queries if "LIKE" in q["sql"] and "reports_journal" in q["sql"]]
     assert len(filtering) == 1
+
+
+def test_counted_matches_read_only_the_ids_a_page_and_the_sample_need(django_assert_num_queries):
+    reports = [make_report(title=f"Report {number}", pub_year=2000 + number) for number in range(8)]
+    newest = [report.pk for report in reversed(reports)]
+    with django_assert_num_queries(0):
+        matches = Matches(
+            CaseReport.objects.order_by("-pub_sort", "-id"),
+            rows=CaseReport.objects.all(),
+            limit=5,
+            counted=6,
+            at_least=3,
+        )
+        assert len(matches) == 6
+    with django_assert_num_queries(2) as captured:  # the first three ids (the sample), then the page's reports
+        assert [r.title for r in matches[0:2]] == ["Report 7", "Report 6"]
+    assert "LIMIT 3" in captured.captured_queries[0]["sql"]
+    with django_assert_num_queries(0):
+        assert matches.first(3, order=CaseReport._meta.ordering) == newest[:3]
+    with django_assert_num_queries(2):  # a page past the ids read so far: read up to its end
+        assert [r.title for r in matches[3:5]] == ["Report 4", "Report 3"]
