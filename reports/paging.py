@@ -57,8 +57,14 @@ class Matches(Sequence):
         return [found[pk] for pk in ids if pk in found]  # a report deleted since the ids were read is left out
 
     def first(self, count: int, *, order: tuple) -> list[int] | None:
-        """The first `count` ids when the matches are in `order`, else None."""
-        return self._first(count) if self.order == tuple(order) else None
+        """The first `count` ids in `order`: the first read when the matches are in that order; when all of them
+        were read (no more than the limit), those among them, by id; else None (the caller reads them)."""
+        if self.order == tuple(order):
+            return self._first(count)
+        if self.counted is None and len(self.ids) < self.read:
+            among = self.queryset.model._default_manager.filter(pk__any_of=self.ids)
+            return list(among.order_by(*order).values_list("pk", flat=True)[:count])
+        return None
 
 
 class CappedPaginator(Paginator):

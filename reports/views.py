@@ -38,10 +38,14 @@ class CaseReportListView(FilterView):
             # Sorted by columns: the matches are read once, and the count, the page and the facets come from them.
             matches = Matches(queryset, rows=self.get_queryset(), limit=limit)
             return nearest_page(self.request, self.get_paginator(matches, page_size))
-        # Ranking every match is the cost: count them first (stopping past the limit), rank only below it.
-        paginator = self.get_paginator(queryset, page_size)
-        if not (paginator.count and paginator.capped):
-            return nearest_page(self.request, paginator)
+        # Ranking every match is the cost: find them first (stopping past the limit), and rank only below it,
+        # those matches by id (the filters are not asked again).
+        found = list(queryset.order_by().values_list("pk", flat=True)[: limit + 1])
+        if len(found) <= limit:
+            text = self.filterset.form.cleaned_data["q"]
+            ranked = search.order_by_relevance(CaseReport.objects.filter(pk__any_of=found), text)
+            matches = Matches(ranked, rows=self.get_queryset(), limit=limit)
+            return nearest_page(self.request, self.get_paginator(matches, page_size))
         # Too many matches to rank them all quickly: newest first, and the page says so. Counted already, so
         # only the page's and the facets' newest ids are read.
         matches = Matches(

@@ -132,3 +132,17 @@ def test_counted_matches_read_only_the_ids_a_page_and_the_sample_need(django_ass
         assert matches.first(3, order=CaseReport._meta.ordering) == newest[:3]
     with django_assert_num_queries(2):  # a page past the ids read so far: read up to its end
         assert [r.title for r in matches[3:5]] == ["Report 4", "Report 3"]
+
+
+def test_a_ranked_search_asks_its_filters_once_and_ranks_the_matches_it_found(client):
+    make_report(title="Lupus nephritis", journal="Cureus", pub_year=2001)
+    make_report(title="Lupus, lupus and lupus", journal="Cureus", pub_year=2000)  # the best match, the oldest
+    make_report(title="Lupus elsewhere", journal="BMJ Case Reports", pub_year=2002)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST + "?q=lupus&journal=cureus")
+    assert [r.title for r in response.context["object_list"]] == ["Lupus, lupus and lupus", "Lupus nephritis"]
+    assert "2 reports" in text(response)
+    filtering = [q["sql"] for q in queries if "LIKE" in q["sql"] and "reports_journal" in q["sql"]]
+    assert len(filtering) == 1
+    years = next(facet for facet in response.context["facets"] if facet.name == "year")
+    assert {value.label: value.count for value in years.values} == {"2001": 1, "2000": 1}
