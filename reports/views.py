@@ -12,7 +12,7 @@ from reports import evidence, facets, search
 from reports.exporters import iter_csv, iter_json
 from reports.filters import CaseReportFilter
 from reports.models import CaseReport, Condition, Intervention, Patient
-from reports.paging import CappedPaginator, Matches
+from reports.paging import CappedPaginator, Matches, read_matches
 from reports.patient_filters import PatientFilter
 
 logger = logging.getLogger(__name__)
@@ -33,30 +33,11 @@ class CaseReportListView(FilterView):
     template_name = "reports/casereport_list.html"
 
     def paginate_queryset(self, queryset, page_size):
-        limit = settings.REPORTS_COUNT_LIMIT
-        if not search.ranked(queryset):
-            # Sorted by columns: the matches are read once, and the count, the page and the facets come from them.
-            matches = Matches(queryset, rows=self.get_queryset(), limit=limit)
-            return nearest_page(self.request, self.get_paginator(matches, page_size))
-        # Ranking every match is the cost: find them first (stopping past the limit), and rank only below it,
-        # those matches by id (the filters are not asked again).
-        found = list(queryset.order_by().values_list("pk", flat=True)[: limit + 1])
-        if len(found) <= limit:
-            text = self.filterset.form.cleaned_data["q"]
-            ranked = search.order_by_relevance(CaseReport.objects.filter(pk__any_of=found), text)
-            matches = Matches(ranked, rows=self.get_queryset(), limit=limit)
-            return nearest_page(self.request, self.get_paginator(matches, page_size))
-        # Too many matches to rank them all quickly: newest first, and the page says so. Counted already, so
-        # only the page's and the facets' newest ids are read.
-        matches = Matches(
-            queryset.order_by(*CaseReport._meta.ordering),
-            rows=self.get_queryset(),
-            limit=limit,
-            counted=limit + 1,
-            at_least=settings.FACET_SAMPLE,
-        )
+        # A queryset is ranked only when the filters are valid and there are words to search for.
+        text = self.filterset.form.cleaned_data["q"] if search.ranked(queryset) else ""
+        matches = read_matches(queryset, rows=self.get_queryset(), text=text)
         paginator = self.get_paginator(matches, page_size)
-        paginator.unranked = True
+        paginator.unranked = matches.unranked
         return nearest_page(self.request, paginator)
 
     def get_context_data(self, **kwargs):

@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from reports import search
 from reports.models import CaseReport
-from reports.paging import CappedPaginator, Matches
+from reports.paging import CappedPaginator, Matches, read_matches
 from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +147,18 @@ def test_a_ranked_search_asks_its_filters_once_and_ranks_the_matches_it_found(cl
     assert len(filtering) == 1
     years = next(facet for facet in response.context["facets"] if facet.name == "year")
     assert {value.label: value.count for value in years.values} == {"2001": 1, "2000": 1}
+
+
+def test_read_matches_ranks_a_search_below_the_limit_and_lists_it_newest_first_past_it():
+    make_report(title="Lupus, lupus and lupus", pub_year=2000)
+    make_report(title="Lupus nephritis", pub_year=2010)
+    make_report(title="Lupus again", pub_year=2020)
+    searched = search.order_by_relevance(search.search_reports(CaseReport.objects.all(), "lupus"), "lupus")
+    below = read_matches(searched, rows=CaseReport.objects.all(), text="lupus", limit=3)
+    assert (len(below), below.unranked) == (3, False)
+    assert below[0:1][0].title == "Lupus, lupus and lupus"
+    past = read_matches(searched, rows=CaseReport.objects.all(), text="lupus", limit=2)
+    assert (len(past), past.unranked) == (3, True)  # "more than 2"
+    assert [r.pub_year for r in past[0:2]] == [2020, 2010]
+    by_title = read_matches(CaseReport.objects.order_by("title"), rows=CaseReport.objects.all(), limit=2)
+    assert [r.title for r in by_title[0:3]] == ["Lupus again", "Lupus nephritis", "Lupus, lupus and lupus"]
