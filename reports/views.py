@@ -58,7 +58,11 @@ class CaseReportListView(FilterView):
                 criteria=self.filterset.patient_criteria(),
                 current=self.request.GET,
                 sample=settings.FACET_SAMPLE,
-                newest=matches.first(settings.FACET_SAMPLE, order=CaseReport._meta.ordering) if matches else None,
+                newest=(
+                    matches.first(settings.FACET_SAMPLE, order=CaseReport._meta.ordering)
+                    if matches is not None  # no matches is an answer too: nothing for the facets to read
+                    else None
+                ),
             )
             if valid
             else []

@@ -162,3 +162,12 @@ def test_read_matches_ranks_a_search_below_the_limit_and_lists_it_newest_first_p
     assert [r.pub_year for r in past[0:2]] == [2020, 2010]
     by_title = read_matches(CaseReport.objects.order_by("title"), rows=CaseReport.objects.all(), limit=2)
     assert [r.title for r in by_title[0:3]] == ["Lupus again", "Lupus nephritis", "Lupus, lupus and lupus"]
+
+
+def test_a_search_that_matches_nothing_asks_the_search_once(client):
+    make_report(title="Lupus nephritis")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST + "?q=sarcoidosis")
+    assert "0 reports" in text(response)
+    searching = [q["sql"] for q in queries if "reports_search" in q["sql"]]
+    assert len(searching) == 1
