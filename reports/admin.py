@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from simple_history.admin import SimpleHistoryAdmin
 
 from reports import history
+from reports.cases.store import accept, has_suggestions
 from reports.concurrency import VersionedForm
 from reports.importers import uploads
 from reports.importers.detect import FORMATS
@@ -42,7 +43,6 @@ from reports.models import (
     Substance,
     Treatment,
 )
-from reports.suggestions.store import accept, has_suggestions
 
 # Every model that keeps history (reports/history.py), in the order the deleted-records page names them.
 HISTORY_MODELS = [

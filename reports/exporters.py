@@ -12,13 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
-from reports.importers.records import (
-    DiagnosisRecord,
-    FindingRecord,
-    OutcomeRecord,
-    PatientRecord,
-    TreatmentRecord,
-)
+from reports.cases.fields import PATIENT, TREATMENT
 from reports.models import (
     CaseReport,
     Citation,
@@ -27,7 +21,6 @@ from reports.models import (
     Intervention,
     MeshDescriptor,
     MeshHeading,
-    Origin,
     PublicationType,
     ReportKeyword,
     ReportPublicationType,
@@ -111,10 +104,6 @@ def _identifiers(report: CaseReport | None) -> dict | None:
     return {"pmid": report.pmid, "doi": report.doi, "pmcid": report.pmcid, "title": report.title}
 
 
-def _decimal(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value.normalize():f}"
-
-
 def report_dict(report: CaseReport) -> dict:
     """One report, with everything under it, as casebase JSON writes it."""
     journal = report.journal
@@ -189,139 +178,16 @@ def report_dict(report: CaseReport) -> dict:
             }
             for c in report.citations.all()
         ],
-        "patients": [_patient_dict(p) for p in report.patients.all()],
+        "patients": [PATIENT.json(p) for p in report.patients.all()],
     }
-
-
-def _patient_dict(patient) -> dict:
-    return {
-        "position": patient.position,
-        "label": patient.label,
-        "age": None if patient.age_value is None else {"value": _decimal(patient.age_value), "unit": patient.age_unit},
-        "sex": patient.sex,
-        "history": patient.history,
-        **_origin(patient),
-        "diagnoses": [
-            {"condition": d.condition.name, "certainty": d.certainty, "notes": d.notes, **_origin(d)}
-            for d in patient.diagnoses.all()
-        ],
-        "findings": [
-            {"position": f.position, "kind": f.kind, "name": f.name, "value": f.value, "unit": f.unit, "notes": f.notes}
-            for f in patient.findings.all()
-        ],
-        "treatments": [
-            {
-                "sequence": t.sequence,
-                "intervention": t.intervention.name,
-                "dose": None if t.dose_amount is None else {"amount": _decimal(t.dose_amount), "unit": t.dose_unit},
-                "frequency": t.frequency,
-                "route": t.route,
-                "duration": t.duration,
-                "notes": t.notes,
-                **_origin(t),
-                "outcomes": [
-                    {
-                        "result": o.result,
-                        "description": o.description,
-                        "time": None if o.time_value is None else {"value": o.time_value, "unit": o.time_unit},
-                        **_origin(o),
-                    }
-                    for o in t.outcomes.all()
-                ],
-            }
-            for t in patient.treatments.all()
-        ],
-    }
-
-
-def _origin(record) -> dict:
-    """A machine suggestion says so, with the sentence it was read from; curated records need no mark."""
-    if record.origin == Origin.SUGGESTED:
-        return {"origin": record.origin, "evidence": record.evidence}
-    return {}
-
-
-def patient_records(report: CaseReport) -> list[PatientRecord]:
-    """A report's patients as records, to compare with the patients a file brings."""
-    return [patient_record(p) for p in report.patients.prefetch_related(*PATIENT_PREFETCHES)]
-
-
-# What patient_record() reads, to prefetch on a patients queryset.
-PATIENT_PREFETCHES = (
-    Prefetch("diagnoses", queryset=Diagnosis.objects.select_related("condition")),
-    "findings",
-    Prefetch("treatments", queryset=Treatment.objects.select_related("intervention")),
-    "treatments__outcomes",
-)
-
-
-def patient_record(p) -> PatientRecord:
-    """One stored patient as a record; its diagnoses, findings, treatments and outcomes prefetched."""
-    return PatientRecord(
-        position=p.position,
-        label=p.label,
-        age_value=p.age_value,
-        age_unit=p.age_unit,
-        sex=p.sex,
-        history=p.history,
-        origin=p.origin,
-        evidence=p.evidence,
-        diagnoses=[
-            DiagnosisRecord(d.condition.name, d.certainty, d.notes, origin=d.origin, evidence=d.evidence)
-            for d in p.diagnoses.all()
-        ],
-        findings=[FindingRecord(f.name, f.kind, f.value, f.unit, f.notes, f.position) for f in p.findings.all()],
-        treatments=[
-            TreatmentRecord(
-                intervention=t.intervention.name,
-                sequence=t.sequence,
-                dose_amount=t.dose_amount,
-                dose_unit=t.dose_unit,
-                frequency=t.frequency,
-                route=t.route,
-                duration=t.duration,
-                notes=t.notes,
-                origin=t.origin,
-                evidence=t.evidence,
-                outcomes=[
-                    OutcomeRecord(
-                        o.result, o.description, o.time_value, o.time_unit, origin=o.origin, evidence=o.evidence
-                    )
-                    for o in t.outcomes.all()
-                ],
-            )
-            for t in p.treatments.all()
-        ],
-    )
 
 
 # CSV --------------------------------------------------------------------------------------------------------------
 
-CSV_COLUMNS = [
-    "casebase_id",
-    "pmid",
-    "pmcid",
-    "doi",
-    "title",
-    "journal",
-    "publication_date",
-    "year",
-    "patient",
-    "patient_label",
-    "age",
-    "age_unit",
-    "sex",
-    "conditions",
-    "treatment_sequence",
-    "intervention",
-    "intervention_kind",
-    "dose",
-    "dose_unit",
-    "frequency",
-    "route",
-    "duration",
-    "outcomes",
-]
+# The report's columns, then the patient's and the treatment's from their field tables, each with the summary of
+# what is under it (the patient's conditions, the treatment's outcomes).
+REPORT_COLUMNS = ["casebase_id", "pmid", "pmcid", "doi", "title", "journal", "publication_date", "year"]
+CSV_COLUMNS = [*REPORT_COLUMNS, *PATIENT.csv_columns(), "conditions", *TREATMENT.csv_columns(), "outcomes"]
 # A cell that starts like a formula is run by spreadsheets; a leading apostrophe keeps it text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -361,11 +227,7 @@ def csv_rows(report: CaseReport) -> Iterator[dict]:
     for patient in patients:
         row = {
             **base,
-            "patient": patient.position,
-            "patient_label": patient.label,
-            "age": _decimal(patient.age_value),
-            "age_unit": patient.age_unit,
-            "sex": patient.sex,
+            **PATIENT.csv_cells(patient),
             "conditions": "; ".join(f"{d.condition.name} ({d.certainty})" for d in patient.diagnoses.all()),
         }
         treatments = list(patient.treatments.all())
@@ -374,14 +236,7 @@ def csv_rows(report: CaseReport) -> Iterator[dict]:
         for treatment in treatments:
             yield {
                 **row,
-                "treatment_sequence": treatment.sequence,
-                "intervention": treatment.intervention.name,
-                "intervention_kind": treatment.intervention.kind,
-                "dose": _decimal(treatment.dose_amount),
-                "dose_unit": treatment.dose_unit,
-                "frequency": treatment.frequency,
-                "route": treatment.route,
-                "duration": treatment.duration,
+                **TREATMENT.csv_cells(treatment),
                 "outcomes": "; ".join(o.result for o in treatment.outcomes.all()),
             }
 

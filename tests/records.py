@@ -2,7 +2,7 @@
 
 from itertools import count
 
-from reports.importers.records import (
+from reports.cases.records import (
     ArticleRecord,
     AuthorRecord,
     JournalRecord,

@@ -114,7 +114,7 @@ def test_a_deleted_record_is_listed_and_can_be_restored(curator, seed_report):
 
 def test_accepting_a_suggested_case_is_recorded():
     import_file(file=SPINE_XML)
-    from reports.suggestions.store import accept
+    from reports.cases.store import accept
 
     with history.acting(reason="accepted in the admin"):
         accept(patients=Patient.objects.all())

@@ -29,8 +29,8 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+from reports.cases.records import ArticleRecord
 from reports.importers.pubmed_xml import read_pubmed_xml
-from reports.importers.records import ArticleRecord
 from reports.suggestions import SuggestionInput, suggest_case
 from reports.suggestions.terms import GIVEN_QUALIFIERS
 

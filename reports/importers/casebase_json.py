@@ -7,27 +7,31 @@ then one record per report with its patients.
 import json
 import re
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
 from typing import BinaryIO
 
-from reports.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
-from reports.importers.errors import RecordError
-from reports.importers.records import (
+from reports.cases.fields import PATIENT
+from reports.cases.records import (
     ArticleRecord,
     AuthorRecord,
-    DiagnosisRecord,
-    FindingRecord,
     JournalRecord,
     MeshRecord,
-    OutcomeRecord,
-    PatientRecord,
     PublicationDate,
     ReferenceRecord,
     SubstanceRecord,
     TermRecord,
-    TreatmentRecord,
 )
-from reports.importers.text import NotUTF8, clean, clean_line, read_utf8
+from reports.cases.values import (
+    Bad,
+    int_value,
+    list_value,
+    object_value,
+    required_text,
+    shown,
+    text_value,
+)
+from reports.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from reports.importers.errors import RecordError
+from reports.text import NotUTF8, clean_line, read_utf8
 
 SUPPORTED_VERSIONS = {1}
 _WEB_ADDRESS = re.compile(r"^https?://", re.IGNORECASE)
@@ -38,14 +42,6 @@ VOCABULARIES = {
     "mesh_descriptors": "mesh_descriptor",
     "substances": "substance",
 }
-
-
-class _Bad(Exception):
-    """A value of the wrong shape inside one report: becomes that report's RecordError."""
-
-    def __init__(self, field: str, message: str):
-        self.field = field
-        self.message = message
 
 
 def read_casebase_json(stream: BinaryIO, *, source: str) -> Iterator[ArticleRecord | TermRecord | RecordError]:
@@ -66,7 +62,7 @@ def read_casebase_json(stream: BinaryIO, *, source: str) -> Iterator[ArticleReco
     version = data.get("version")
     if type(version) is not int or version not in SUPPORTED_VERSIONS:  # not a list (unhashable), nor true for 1
         raise RecordError(
-            f"export version {_shown(version)} is not one this casebase reads "
+            f"export version {shown(version)} is not one this casebase reads "
             f"({', '.join(map(str, SUPPORTED_VERSIONS))})",
             source=source,
         )
@@ -80,7 +76,7 @@ def read_casebase_json(stream: BinaryIO, *, source: str) -> Iterator[ArticleReco
         for number, term in enumerate(terms, start=1):
             try:
                 yield _term(vocabulary, term)
-            except _Bad as error:
+            except Bad as error:
                 raise RecordError(
                     error.message, source=source, field=f"vocabularies.{key}[{number}].{error.field}"
                 ) from None
@@ -91,149 +87,100 @@ def read_casebase_json(stream: BinaryIO, *, source: str) -> Iterator[ArticleReco
         pmid = normalize_pmid(item.get("pmid")) if isinstance(item, dict) else None
         try:
             yield _report(item, number)
-        except _Bad as error:
+        except Bad as error:
             yield RecordError(error.message, source=source, record=number, pmid=pmid, field=error.field)
 
 
-def _shown(value) -> str:
-    """A value as a message quotes it: a few dozen characters at most."""
-    text = repr(value) if not isinstance(value, int) or abs(value) < 10**50 else f"a number of {len(str(value))} digits"
-    return text if len(text) <= 60 else text[:59] + "…"
-
-
-def _text(data: dict, name: str, *, line: bool = True) -> str:
-    value = data.get(name, "")
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise _Bad(name, f"must be text, not {type(value).__name__}")
-    return clean_line(value) if line else clean(value)
-
-
-def _int(data: dict, name: str) -> int | None:
-    value = data.get(name)
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _Bad(name, f"must be a whole number, not {_shown(value)}")
-    return value
-
-
-def _list(data: dict, name: str) -> list:
-    value = data.get(name) or []
-    if not isinstance(value, list):
-        raise _Bad(name, "must be a list")
-    return value
-
-
-def _object(value, name: str) -> dict:
-    if not isinstance(value, dict):
-        raise _Bad(name, "must be an object")
-    return value
-
-
-def _decimal(value, name: str) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise _Bad(name, f"{_shown(value)} is not a number") from None
-    if not number.is_finite():
-        raise _Bad(name, f"{_shown(value)} is not a number")
-    return number
-
-
 def _term(vocabulary: str, data) -> TermRecord:
-    data = _object(data, "term")
-    name = _text(data, "name")
+    data = object_value(data, "term")
+    name = text_value(data, "name")
     if not name:
-        raise _Bad("name", "a term needs a name")
-    synonyms = [clean_line(s) for s in _list(data, "synonyms") if isinstance(s, str) and clean_line(s)]
+        raise Bad("name", "a term needs a name")
+    synonyms = [clean_line(s) for s in list_value(data, "synonyms") if isinstance(s, str) and clean_line(s)]
     return TermRecord(
         vocabulary=vocabulary,
         name=name,
         synonyms=synonyms,
-        ui=_text(data, "mesh_ui") or _text(data, "ui"),
-        kind=_text(data, "kind"),
-        registry_number=_text(data, "registry_number"),
+        ui=text_value(data, "mesh_ui") or text_value(data, "ui"),
+        kind=text_value(data, "kind"),
+        registry_number=text_value(data, "registry_number"),
     )
 
 
 def _report(data, number: int) -> ArticleRecord:
-    data = _object(data, "report")
-    date = _object(data.get("date") or {}, "date")
-    year = _int(date, "year")
+    data = object_value(data, "report")
+    date = object_value(data.get("date") or {}, "date")
+    year = int_value(date, "year")
     if year is None:
-        raise _Bad("date.year", "a report needs its publication year")
+        raise Bad("date.year", "a report needs its publication year")
     journal = data.get("journal") or {}
-    journal = _object(journal, "journal")
-    source = _object(data.get("source") or {}, "source")
+    journal = object_value(journal, "journal")
+    source = object_value(data.get("source") or {}, "source")
     return ArticleRecord(
         number=number,
-        title=_text(data, "title"),
-        vernacular_title=_text(data, "vernacular_title"),
-        abstract=_text(data, "abstract", line=False),
+        title=text_value(data, "title"),
+        vernacular_title=text_value(data, "vernacular_title"),
+        abstract=text_value(data, "abstract", line=False),
         date=PublicationDate(
             year=year,
-            month=_int(date, "month"),
-            day=_int(date, "day"),
-            season=_text(date, "season"),
-            text=_text(date, "text"),
+            month=int_value(date, "month"),
+            day=int_value(date, "day"),
+            season=text_value(date, "season"),
+            text=text_value(date, "text"),
         ),
         journal=JournalRecord(
-            title=_text(journal, "title"),
-            iso_abbreviation=_text(journal, "iso_abbreviation"),
-            issn=_text(journal, "issn"),
-            nlm_unique_id=_text(journal, "nlm_unique_id"),
+            title=text_value(journal, "title"),
+            iso_abbreviation=text_value(journal, "iso_abbreviation"),
+            issn=text_value(journal, "issn"),
+            nlm_unique_id=text_value(journal, "nlm_unique_id"),
         ),
-        epub_date=_text(data, "epub_date"),
-        volume=_text(data, "volume"),
-        issue=_text(data, "issue"),
-        pages=_text(data, "pages"),
-        elocation_id=_text(data, "elocation_id"),
-        doi=normalize_doi(_text(data, "doi")),
+        epub_date=text_value(data, "epub_date"),
+        volume=text_value(data, "volume"),
+        issue=text_value(data, "issue"),
+        pages=text_value(data, "pages"),
+        elocation_id=text_value(data, "elocation_id"),
+        doi=normalize_doi(text_value(data, "doi")),
         pmid=normalize_pmid(data.get("pmid")),
-        pmid_version=_int(data, "pmid_version"),
-        pmcid=normalize_pmcid(_text(data, "pmcid")),
-        language=_text(data, "language"),
-        coi_statement=_text(data, "coi_statement", line=False),
-        authors=[_author(_object(a, "authors")) for a in _list(data, "authors")],
-        keywords=[clean_line(k) for k in _list(data, "keywords") if isinstance(k, str) and clean_line(k)],
+        pmid_version=int_value(data, "pmid_version"),
+        pmcid=normalize_pmcid(text_value(data, "pmcid")),
+        language=text_value(data, "language"),
+        coi_statement=text_value(data, "coi_statement", line=False),
+        authors=[_author(object_value(a, "authors")) for a in list_value(data, "authors")],
+        keywords=[clean_line(k) for k in list_value(data, "keywords") if isinstance(k, str) and clean_line(k)],
         publication_types=[
-            clean_line(p) for p in _list(data, "publication_types") if isinstance(p, str) and clean_line(p)
+            clean_line(p) for p in list_value(data, "publication_types") if isinstance(p, str) and clean_line(p)
         ],
-        mesh_headings=[_mesh(_object(h, "mesh_headings")) for h in _list(data, "mesh_headings")],
+        mesh_headings=[_mesh(object_value(h, "mesh_headings")) for h in list_value(data, "mesh_headings")],
         substances=[
             SubstanceRecord(name=clean_line(s))
-            for s in _list(data, "substances")
+            for s in list_value(data, "substances")
             if isinstance(s, str) and clean_line(s)
         ],
-        references=[_reference(_object(c, "citations")) for c in _list(data, "citations")],
-        patients=[_patient(_object(p, "patients")) for p in _list(data, "patients")],
-        source_format=_text(source, "format"),
-        source_name=_text(source, "name"),
+        references=[_reference(object_value(c, "citations")) for c in list_value(data, "citations")],
+        patients=[PATIENT.from_json(p) for p in list_value(data, "patients")],
+        source_format=text_value(source, "format"),
+        source_name=text_value(source, "name"),
     )
 
 
 def _author(data: dict) -> AuthorRecord:
     return AuthorRecord(
-        last_name=_text(data, "last_name"),
-        fore_name=_text(data, "fore_name"),
-        initials=_text(data, "initials"),
-        collective_name=_text(data, "collective_name"),
-        affiliation=_text(data, "affiliation"),
-        orcid=_text(data, "orcid"),
+        last_name=text_value(data, "last_name"),
+        fore_name=text_value(data, "fore_name"),
+        initials=text_value(data, "initials"),
+        collective_name=text_value(data, "collective_name"),
+        affiliation=text_value(data, "affiliation"),
+        orcid=text_value(data, "orcid"),
     )
 
 
 def _mesh(data: dict) -> MeshRecord:
     qualifiers = []
-    for qualifier in _list(data, "qualifiers"):
-        qualifier = _object(qualifier, "qualifiers")
-        name = _text(qualifier, "name")
+    for qualifier in list_value(data, "qualifiers"):
+        qualifier = object_value(qualifier, "qualifiers")
+        name = text_value(qualifier, "name")
         if not name:
-            raise _Bad("mesh_headings.qualifiers", "a qualifier needs a name")
+            raise Bad("mesh_headings.qualifiers", "a qualifier needs a name")
         kept = {"name": name}
         if isinstance(qualifier.get("ui"), str) and qualifier["ui"]:
             kept["ui"] = clean_line(qualifier["ui"])
@@ -241,8 +188,8 @@ def _mesh(data: dict) -> MeshRecord:
             kept["major"] = bool(qualifier["major"])
         qualifiers.append(kept)
     return MeshRecord(
-        descriptor=_required(data, "descriptor", "mesh_headings"),
-        ui=_text(data, "ui"),
+        descriptor=required_text(data, "descriptor", "mesh_headings"),
+        ui=text_value(data, "ui"),
         is_major=bool(data.get("major")),
         qualifiers=qualifiers,
     )
@@ -250,115 +197,33 @@ def _mesh(data: dict) -> MeshRecord:
 
 def _reference(data: dict) -> ReferenceRecord:
     cited = data.get("cited_report") or {}
-    cited = _object(cited, "citations.cited_report")
+    cited = object_value(cited, "citations.cited_report")
     links_to = {
         "pmid": normalize_pmid(cited.get("pmid")),
         "doi": normalize_doi(cited.get("doi") if isinstance(cited.get("doi"), str) else ""),
         "pmcid": normalize_pmcid(cited.get("pmcid") if isinstance(cited.get("pmcid"), str) else ""),
     }
-    url = _text(data, "url")
+    url = text_value(data, "url")
     if url and not _WEB_ADDRESS.match(url):
         # Shown as a link on the report's page: a javascript: or data: address would run in the reader's browser.
-        raise _Bad("citations.url", f"a reference's link starts with http:// or https://, not '{url[:40]}'")
+        raise Bad("citations.url", f"a reference's link starts with http:// or https://, not '{url[:40]}'")
     reference = ReferenceRecord(
-        raw_text=_text(data, "raw_text"),
-        title=_text(data, "title"),
-        authors=_text(data, "authors"),
-        journal=_text(data, "journal"),
-        year=_int(data, "year"),
-        volume=_text(data, "volume"),
-        issue=_text(data, "issue"),
-        pages=_text(data, "pages"),
-        doi=normalize_doi(_text(data, "doi")),
+        raw_text=text_value(data, "raw_text"),
+        title=text_value(data, "title"),
+        authors=text_value(data, "authors"),
+        journal=text_value(data, "journal"),
+        year=int_value(data, "year"),
+        volume=text_value(data, "volume"),
+        issue=text_value(data, "issue"),
+        pages=text_value(data, "pages"),
+        doi=normalize_doi(text_value(data, "doi")),
         pmid=normalize_pmid(data.get("pmid")),
-        pmcid=normalize_pmcid(_text(data, "pmcid")),
+        pmcid=normalize_pmcid(text_value(data, "pmcid")),
         url=url,
         in_pubmed=bool(data.get("in_pubmed")),
         in_pmc=bool(data.get("in_pmc")),
         links_to={k: v for k, v in links_to.items() if v},
     )
     if not (reference.raw_text or reference.pmid or reference.doi or reference.pmcid):
-        raise _Bad("citations.raw_text", "a reference needs its text as printed, or a PMID, DOI or PMCID")
+        raise Bad("citations.raw_text", "a reference needs its text as printed, or a PMID, DOI or PMCID")
     return reference
-
-
-def _patient(data: dict) -> PatientRecord:
-    age = data.get("age")
-    age = _object(age, "patients.age") if age is not None else None
-    position = _int(data, "position") or 1
-    return PatientRecord(
-        position=position,
-        label=_text(data, "label"),
-        age_value=_decimal(age.get("value"), "patients.age.value") if age else None,
-        age_unit=_text(age, "unit") if age else "",
-        sex=_text(data, "sex") or "unknown",
-        history=_text(data, "history", line=False),
-        **_origin(data, "patients"),
-        diagnoses=[
-            DiagnosisRecord(
-                condition=_required(d, "condition", "patients.diagnoses"),
-                certainty=_text(d, "certainty") or "confirmed",
-                notes=_text(d, "notes", line=False),
-                **_origin(d, "patients.diagnoses"),
-            )
-            for d in (_object(d, "patients.diagnoses") for d in _list(data, "diagnoses"))
-        ],
-        findings=[
-            FindingRecord(
-                name=_required(f, "name", "patients.findings"),
-                kind=_text(f, "kind") or "symptom",
-                value=_text(f, "value"),
-                unit=_text(f, "unit"),
-                notes=_text(f, "notes", line=False),
-                position=_int(f, "position") or 0,
-            )
-            for f in (_object(f, "patients.findings") for f in _list(data, "findings"))
-        ],
-        treatments=[_treatment(_object(t, "patients.treatments")) for t in _list(data, "treatments")],
-    )
-
-
-def _treatment(data: dict) -> TreatmentRecord:
-    dose = data.get("dose")
-    dose = _object(dose, "treatments.dose") if dose is not None else None
-    outcomes = []
-    for outcome in _list(data, "outcomes"):
-        outcome = _object(outcome, "treatments.outcomes")
-        time = outcome.get("time")
-        time = _object(time, "outcomes.time") if time is not None else None
-        outcomes.append(
-            OutcomeRecord(
-                result=_required(outcome, "result", "treatments.outcomes"),
-                description=_text(outcome, "description", line=False),
-                time_value=_int(time, "value") if time else None,
-                time_unit=_text(time, "unit") if time else "",
-                **_origin(outcome, "treatments.outcomes"),
-            )
-        )
-    return TreatmentRecord(
-        intervention=_required(data, "intervention", "patients.treatments"),
-        sequence=_int(data, "sequence") or 1,
-        dose_amount=_decimal(dose.get("amount"), "treatments.dose.amount") if dose else None,
-        dose_unit=_text(dose, "unit") if dose else "",
-        frequency=_text(data, "frequency"),
-        route=_text(data, "route"),
-        duration=_text(data, "duration"),
-        notes=_text(data, "notes", line=False),
-        outcomes=outcomes,
-        **_origin(data, "patients.treatments"),
-    )
-
-
-def _origin(data: dict, where: str) -> dict:
-    """Whether a clinical record was curated (the default) or machine-suggested, and the suggestion's sentence."""
-    origin = _text(data, "origin") or "curated"
-    if origin not in ("curated", "suggested"):
-        raise _Bad(f"{where}.origin", f"origin is 'curated' or 'suggested', not {_shown(origin)}")
-    return {"origin": origin, "evidence": _text(data, "evidence", line=False)}
-
-
-def _required(data: dict, name: str, where: str) -> str:
-    value = _text(data, name)
-    if not value:
-        raise _Bad(f"{where}.{name}", f"{name} is required")
-    return value

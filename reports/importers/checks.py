@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db.backends.base.operations import BaseDatabaseOperations
 
-from reports.importers.records import ArticleRecord, PatientRecord, TermRecord
+from reports.cases.records import ArticleRecord, PatientRecord, TermRecord
 from reports.importers.results import Problem
 from reports.models import (
     EARLIEST_YEAR,

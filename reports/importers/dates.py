@@ -3,7 +3,7 @@
 import datetime
 import re
 
-from reports.importers.records import PublicationDate
+from reports.cases.records import PublicationDate
 
 MONTHS = {
     name: number

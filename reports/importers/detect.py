@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 from reports.importers.dates import MONTHS, SEASONS
 from reports.importers.errors import RecordError
-from reports.importers.text import clean_line
+from reports.text import clean_line
 
 FORMATS = {
     "pubmed_page": "PubMed abstract page (text)",

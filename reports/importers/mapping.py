@@ -2,7 +2,7 @@
 
 import datetime
 
-from reports.importers.records import ArticleRecord, AuthorRecord, MeshRecord, ReferenceRecord
+from reports.cases.records import ArticleRecord, AuthorRecord, MeshRecord, ReferenceRecord
 
 
 def case_report_fields(record: ArticleRecord) -> dict:

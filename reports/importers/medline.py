@@ -14,17 +14,17 @@ import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from reports.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
-from reports.importers.dates import parse_pubmed_date
-from reports.importers.errors import RecordError
-from reports.importers.records import (
+from reports.cases.records import (
     ArticleRecord,
     AuthorRecord,
     JournalRecord,
     MeshRecord,
     SubstanceRecord,
 )
-from reports.importers.text import NotUTF8, clean, clean_line, read_utf8
+from reports.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from reports.importers.dates import parse_pubmed_date
+from reports.importers.errors import RecordError
+from reports.text import NotUTF8, clean, clean_line, read_utf8
 
 EXPECTED = "expected MEDLINE text as PubMed saves it (a .nbib file), with each record starting at a 'PMID- ' line"
 

@@ -15,11 +15,11 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
+from reports.cases.records import ArticleRecord, AuthorRecord, JournalRecord, PublicationDate
 from reports.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
 from reports.importers.dates import MONTHS, SEASONS, parse_pubmed_date
 from reports.importers.errors import RecordError
-from reports.importers.records import ArticleRecord, AuthorRecord, JournalRecord, PublicationDate
-from reports.importers.text import clean_line
+from reports.text import clean_line
 
 COLUMNS = (
     "PMID",

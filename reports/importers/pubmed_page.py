@@ -12,17 +12,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from reports.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
-from reports.importers.dates import MONTHS, SEASONS, parse_pubmed_date
-from reports.importers.errors import RecordError
-from reports.importers.records import (
+from reports.cases.records import (
     ArticleRecord,
     AuthorRecord,
     JournalRecord,
     MeshRecord,
     ReferenceRecord,
 )
-from reports.importers.text import NotUTF8, read_utf8, strip_controls
+from reports.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from reports.importers.dates import MONTHS, SEASONS, parse_pubmed_date
+from reports.importers.errors import RecordError
+from reports.text import NotUTF8, read_utf8, strip_controls
 
 # Headings that start a section of the page. Anything under a heading we do not read is skipped whole.
 SECTION_HEADINGS = {

@@ -17,11 +17,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from reports.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
-from reports.importers.dates import parse_pubmed_date
-from reports.importers.errors import RecordError
-from reports.importers.pubmed_page import parse_reference
-from reports.importers.records import (
+from reports.cases.records import (
     ArticleRecord,
     AuthorRecord,
     JournalRecord,
@@ -30,7 +26,11 @@ from reports.importers.records import (
     ReferenceRecord,
     SubstanceRecord,
 )
-from reports.importers.text import clean, clean_line
+from reports.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from reports.importers.dates import parse_pubmed_date
+from reports.importers.errors import RecordError
+from reports.importers.pubmed_page import parse_reference
+from reports.text import clean, clean_line
 
 ROOT = "PubmedArticleSet"
 # DeleteCitation (update files only) lists PMIDs withdrawn from PubMed; it is matched only so that it is dropped.

@@ -16,8 +16,8 @@ import os
 import queue
 from collections.abc import Callable, Iterable, Iterator
 
+from reports.cases.records import ArticleRecord
 from reports.importers.errors import RecordError
-from reports.importers.records import ArticleRecord
 
 CHUNK = 200  # records per message: large enough to keep the pickling cheap, small enough to start writing soon
 AHEAD = 8  # chunks the reader may be ahead of the writer: bounds the memory used

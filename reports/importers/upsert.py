@@ -24,35 +24,30 @@ from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 
 from reports import bulk, history, search_index
+from reports.cases.records import ArticleRecord, AuthorRecord, PatientRecord, TermRecord
+from reports.cases.store import replace_suggestions, reviewed, stored_cases, write_cases
+from reports.cases.vocabulary import Journals, Vocabulary
 from reports.importers.checks import field_limits, record_problems, term_problems
 from reports.importers.errors import RecordError
 from reports.importers.mapping import author_fields, case_report_fields, citation_fields, mesh_heading_fields
-from reports.importers.records import ArticleRecord, AuthorRecord, PatientRecord, TermRecord
 from reports.importers.results import ImportResult, Problem
-from reports.importers.terms import Journals, Vocabulary
 from reports.models import (
     Author,
     CaseReport,
     Citation,
     Condition,
-    Diagnosis,
-    Finding,
     ImportRun,
     Intervention,
     Keyword,
     MeshDescriptor,
     MeshHeading,
-    Outcome,
-    Patient,
     PublicationType,
     ReportKeyword,
     ReportPublicationType,
     ReportSubstance,
     Substance,
-    Treatment,
 )
 from reports.suggestions import SuggestionInput, suggest_case
-from reports.suggestions.store import curated, stored_cases
 
 CHUNK_SIZE = 500
 
@@ -181,6 +176,7 @@ class _Writer:
         self.substances = Vocabulary(Substance, ("ui", "registry_number"))
         self.conditions = Vocabulary(Condition)
         self.interventions = Vocabulary(Intervention)
+        self.terms = {Condition: self.conditions, Intervention: self.interventions}
         self.limits = field_limits()
         self.holders: dict[str, dict] = {name: {} for name in IDENTIFIER_FIELDS}  # stored identifiers of a batch
 
@@ -433,29 +429,16 @@ class _Writer:
             return
         suggestions = [
             (
-                report,
+                report.pk,
                 record.suggested if record.suggested is not None else suggest_case(SuggestionInput.from_record(record)),
             )
             for report, record in pairs
         ]
-        keep = curated(report_ids=[report.pk for report, _ in suggestions])
-        maybe_stale = [report.pk for report, _ in suggestions if report.pk in replaceable and report.pk not in keep]
-        stored = stored_cases(report_ids=maybe_stale)
-        # A changed record that suggests what is stored already leaves the stored rows (and their ids) alone.
-        suggestions = [
-            (report, patients)
-            for report, patients in suggestions
-            if report.pk not in keep and stored.get(report.pk, []) != patients
-        ]
-        stale = [report.pk for report, _ in suggestions if report.pk in stored]
-        if stale:
-            Patient.objects.filter(report_id__in=stale).delete()
-        written = [(report, patients) for report, patients in suggestions if patients]
-        self._write_patients(written)
-        self.result.suggested += len(written)
+        done = replace_suggestions(suggestions=suggestions, replaceable=replaceable, terms=self.terms)
+        self.result.suggested += len(done.written)
 
     def _write_patients(self, cases: list[tuple[CaseReport, list[PatientRecord]]]) -> None:
-        write_cases(cases, conditions=self.conditions, interventions=self.interventions)
+        write_cases([(report.pk, patients) for report, patients in cases], terms=self.terms)
 
     def _write_term(self, term: TermRecord) -> None:
         """A vocabulary term from casebase JSON: created when missing; its details fill empty ones."""
@@ -690,12 +673,10 @@ class _Writer:
         if not report.patients.exists():
             self._write_patients([(report, record.patients)])
             return True
-        from reports.exporters import patient_records
-
-        stored = patient_records(report)
+        stored = stored_cases(report_ids=[report.pk]).get(report.pk, [])
         if stored == record.patients:
             return False
-        if not curated(report_ids=[report.pk]):
+        if not reviewed(report_ids=[report.pk]):
             # Only machine suggestions are stored: the file's case (a curator's work) takes their place.
             report.patients.all().delete()
             self._write_patients([(report, record.patients)])
@@ -769,103 +750,6 @@ class _Writer:
 
 
 _NULLABLE = {"pmid", "pmid_version", "epub_date", "pub_month", "pub_day"}
-
-
-def write_cases(
-    cases: list[tuple[CaseReport, list[PatientRecord]]], *, conditions: Vocabulary, interventions: Vocabulary
-) -> None:
-    """The patients of these reports, with their diagnoses, findings, treatments and outcomes: a fixed number
-    of queries however many reports and patients there are."""
-    every = [(report, data) for report, patients in cases for data in patients]
-    if not every:
-        return
-    condition_ids = conditions.resolve({d.condition: {} for _, p in every for d in p.diagnoses})
-    intervention_ids = interventions.resolve({t.intervention: {} for _, p in every for t in p.treatments})
-    patients = history.create(
-        Patient,
-        [
-            Patient(
-                report_id=report.pk,
-                position=data.position,
-                label=data.label,
-                age_value=data.age_value,
-                age_unit=data.age_unit,
-                sex=data.sex,
-                history=data.history,
-                origin=data.origin,
-                evidence=data.evidence,
-            )
-            for report, data in every
-        ],
-    )
-    pairs = list(zip(patients, (data for _, data in every), strict=True))
-    history.create(
-        Diagnosis,
-        [
-            Diagnosis(
-                patient_id=patient.pk,
-                condition_id=condition_ids[d.condition.lower()],
-                certainty=d.certainty,
-                notes=d.notes,
-                origin=d.origin,
-                evidence=d.evidence,
-            )
-            for patient, data in pairs
-            for d in data.diagnoses
-        ],
-    )
-    history.create(
-        Finding,
-        [
-            Finding(
-                patient_id=patient.pk,
-                position=f.position,
-                kind=f.kind,
-                name=f.name,
-                value=f.value,
-                unit=f.unit,
-                notes=f.notes,
-            )
-            for patient, data in pairs
-            for f in data.findings
-        ],
-    )
-    given = [(patient, t) for patient, data in pairs for t in data.treatments]
-    treatments = history.create(
-        Treatment,
-        [
-            Treatment(
-                patient_id=patient.pk,
-                intervention_id=intervention_ids[t.intervention.lower()],
-                sequence=t.sequence,
-                dose_amount=t.dose_amount,
-                dose_unit=t.dose_unit,
-                frequency=t.frequency,
-                route=t.route,
-                duration=t.duration,
-                notes=t.notes,
-                origin=t.origin,
-                evidence=t.evidence,
-            )
-            for patient, t in given
-        ],
-    )
-    history.create(
-        Outcome,
-        [
-            Outcome(
-                treatment_id=treatment.pk,
-                result=o.result,
-                description=o.description,
-                time_value=o.time_value,
-                time_unit=o.time_unit,
-                origin=o.origin,
-                evidence=o.evidence,
-            )
-            for treatment, (_, t) in zip(treatments, given, strict=True)
-            for o in t.outcomes
-        ],
-    )
 
 
 def holding(*, pmid: Iterable, doi: Iterable, pmcid: Iterable) -> Q:

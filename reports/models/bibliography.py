@@ -190,8 +190,11 @@ class Substance(NamedTerm):
 class CaseReportQuerySet(models.QuerySet):
     def for_list(self):
         """What a row of the public list shows: journal, authors, publication types and the clinical summary."""
-        from reports.models.clinical import Diagnosis, Treatment
-
+        # The clinical models are reached through the relations they declare, so that this module, which they
+        # import, need not import them.
+        patient = self.model._meta.get_field("patients").related_model
+        diagnosis = patient._meta.get_field("diagnoses").related_model
+        treatment = patient._meta.get_field("treatments").related_model
         return self.select_related("journal").prefetch_related(
             "authors",
             models.Prefetch(
@@ -199,8 +202,8 @@ class CaseReportQuerySet(models.QuerySet):
                 queryset=ReportPublicationType.objects.select_related("publication_type"),
             ),
             "patients",
-            models.Prefetch("patients__diagnoses", queryset=Diagnosis.objects.select_related("condition")),
-            models.Prefetch("patients__treatments", queryset=Treatment.objects.select_related("intervention")),
+            models.Prefetch("patients__diagnoses", queryset=diagnosis.objects.select_related("condition")),
+            models.Prefetch("patients__treatments", queryset=treatment.objects.select_related("intervention")),
             "patients__treatments__outcomes",
         )
 

@@ -1,16 +1,17 @@
 """Suggested cases: the patients, conditions, treatments and outcomes a case report's abstract and indexing state,
 stored as machine-suggested records until a curator confirms or corrects them.
 
-`suggest_case` reads; reports.suggestions.store writes. Only case reports are read ("Case Reports" among the
-publication types, or no publication types at all, as in a PubMed abstract page), and a report gets conditions and
-treatments only through a patient: they are given to the one patient a report describes, and for several
-patients only the main conditions (MeSH major topics) are given to each, never the treatments.
+`suggest_case` reads, with no database; reports.cases.store keeps what it reads (reports.suggestions.refresh for
+reports stored already). Only case reports are read ("Case Reports" among the publication types, or no
+publication types at all, as in a PubMed abstract page), and a report gets conditions and treatments only through
+a patient: they are given to the one patient a report describes, and for several patients only the main
+conditions (MeSH major topics) are given to each, never the treatments.
 """
 
 import dataclasses
 from dataclasses import dataclass, field
 
-from reports.importers.records import ArticleRecord, DiagnosisRecord, OutcomeRecord, PatientRecord, TreatmentRecord
+from reports.cases.records import ArticleRecord, DiagnosisRecord, OutcomeRecord, PatientRecord, TreatmentRecord
 from reports.suggestions.patients import suggest_patients
 from reports.suggestions.terms import MeshTerm, suggest_conditions, suggest_interventions
 

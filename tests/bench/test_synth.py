@@ -11,8 +11,8 @@ from lxml import etree
 from bench.synth import DOI_PREFIX, EXTERNAL_ID_BASE, PMID_BASE, PROFILE
 from bench.synth import generate as synth
 from bench.synth import profile as learn
+from reports.cases.records import ArticleRecord
 from reports.importers.pubmed_xml import read_pubmed_xml
-from reports.importers.records import ArticleRecord
 from reports.importers.service import import_file
 from reports.suggestions import SuggestionInput, suggest_case
 

@@ -13,10 +13,10 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reports.cases.records import ArticleRecord, TermRecord
 from reports.exporters import iter_json
 from reports.importers.casebase_json import read_casebase_json
 from reports.importers.errors import RecordError
-from reports.importers.records import ArticleRecord, TermRecord
 from reports.importers.service import import_file
 from reports.models import CaseReport
 from tests.importers.fuzzing import HOSTILE_PIECES, assert_imports_whole_or_refuses_cleanly, damaged

@@ -4,8 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from reports.importers.checks import field_limits, record_problems, term_problems
-from reports.importers.records import (
+from reports.cases.records import (
     AuthorRecord,
     DiagnosisRecord,
     FindingRecord,
@@ -18,6 +17,7 @@ from reports.importers.records import (
     TermRecord,
     TreatmentRecord,
 )
+from reports.importers.checks import field_limits, record_problems, term_problems
 from tests.records import article, heading, reference
 
 LIMITS = field_limits()

@@ -2,8 +2,8 @@
 
 import pytest
 
+from reports.cases.records import PublicationDate
 from reports.importers.dates import parse_pubmed_date
-from reports.importers.records import PublicationDate
 
 
 def test_a_full_date_gives_year_month_and_day():

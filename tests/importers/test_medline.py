@@ -16,9 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports.importers.errors import RecordError
-from reports.importers.medline import read_medline
-from reports.importers.records import (
+from reports.cases.records import (
     ArticleRecord,
     AuthorRecord,
     JournalRecord,
@@ -26,8 +24,10 @@ from reports.importers.records import (
     PublicationDate,
     SubstanceRecord,
 )
+from reports.importers.errors import RecordError
+from reports.importers.medline import read_medline
 from reports.importers.service import import_file
-from reports.importers.text import clean, clean_line
+from reports.text import clean, clean_line
 from tests.importers.fuzzing import HOSTILE_PIECES, assert_imports_whole_or_refuses_cleanly, damaged
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,12 +15,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reports.cases.records import ArticleRecord, AuthorRecord, JournalRecord, PublicationDate
 from reports.identifiers import normalize_doi
 from reports.importers.errors import RecordError
 from reports.importers.pubmed_csv import COLUMNS, read_pubmed_csv
-from reports.importers.records import ArticleRecord, AuthorRecord, JournalRecord, PublicationDate
 from reports.importers.service import import_file
-from reports.importers.text import clean_line
+from reports.text import clean_line
 from tests.importers.fuzzing import HOSTILE_PIECES, assert_imports_whole_or_refuses_cleanly, damaged, real_files
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "pubmed"

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reports.cases.records import ArticleRecord, AuthorRecord, MeshRecord, PublicationDate, ReferenceRecord
 from reports.importers.errors import RecordError
 from reports.importers.pubmed_page import parse_pubmed_page, parse_reference, read_pubmed_page
-from reports.importers.records import ArticleRecord, AuthorRecord, MeshRecord, PublicationDate, ReferenceRecord
 from reports.importers.service import import_file
 from tests.importers.fuzzing import HOSTILE_PIECES, assert_imports_whole_or_refuses_cleanly, damaged, real_files
 

@@ -21,11 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from reports.identifiers import normalize_doi
-from reports.importers import pubmed_xml
-from reports.importers.errors import RecordError
-from reports.importers.pubmed_xml import read_pubmed_xml
-from reports.importers.records import (
+from reports.cases.records import (
     ArticleRecord,
     AuthorRecord,
     JournalRecord,
@@ -34,6 +30,10 @@ from reports.importers.records import (
     ReferenceRecord,
     SubstanceRecord,
 )
+from reports.identifiers import normalize_doi
+from reports.importers import pubmed_xml
+from reports.importers.errors import RecordError
+from reports.importers.pubmed_xml import read_pubmed_xml
 from reports.importers.service import import_file
 from reports.models import CaseReport
 from tests.importers.fuzzing import HOSTILE_PIECES, assert_imports_whole_or_refuses_cleanly, damaged

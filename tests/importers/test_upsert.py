@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from reports.cases.records import AuthorRecord, PublicationDate, SubstanceRecord
 from reports.importers.errors import RecordError
-from reports.importers.records import AuthorRecord, PublicationDate, SubstanceRecord
 from reports.importers.upsert import holding, import_records, normalised_title
 from reports.models import (
     Author,

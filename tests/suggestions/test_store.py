@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from reports.cases.store import accept, reviewed
 from reports.exporters import write_json
 from reports.importers.service import import_file
 from reports.models import CaseReport, Diagnosis, Origin, Outcome, Patient, Treatment
-from reports.suggestions.store import accept, curated
 from tests.factories import make_patient, make_report
 
 pytestmark = pytest.mark.django_db
@@ -88,9 +88,9 @@ def test_a_curated_case_is_never_replaced_by_suggestions(seed_report):
 def test_a_case_confirmed_in_part_counts_as_curated():
     report = make_report(title="A 40-year-old man with gout.")
     patient = make_patient(report, origin=Origin.SUGGESTED, conditions={"Gout": "confirmed"})
-    assert curated(report_ids=[report.pk]) == {report.pk}  # make_patient's diagnosis is curated
+    assert reviewed(report_ids=[report.pk]) == {report.pk}  # make_patient's diagnosis is curated
     Diagnosis.objects.filter(patient=patient).update(origin=Origin.SUGGESTED)
-    assert curated(report_ids=[report.pk]) == set()
+    assert reviewed(report_ids=[report.pk]) == set()
 
 
 def test_accept_confirms_the_whole_suggested_case():
@@ -293,8 +293,8 @@ def test_a_part_a_curator_deleted_marks_only_its_own_report_as_curated(staff_cli
         "outcome": (Outcome, "treatment__patient__report"),
     }[part]
     target = model.objects.get(**{path: reports[0]})
-    assert curated(report_ids=[r.pk for r in reports]) == set()
+    assert reviewed(report_ids=[r.pk for r in reports]) == set()
     response = staff_client.post(f"/admin/reports/{part}/{target.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
-    assert curated(report_ids=[r.pk for r in reports]) == {reports[0].pk}
-    assert curated(report_ids=[reports[1].pk]) == set()
+    assert reviewed(report_ids=[r.pk for r in reports]) == {reports[0].pk}
+    assert reviewed(report_ids=[reports[1].pk]) == set()

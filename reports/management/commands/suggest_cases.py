@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from reports import history
 from reports.models import CaseReport
-from reports.suggestions.store import suggest_reports
+from reports.suggestions.refresh import suggest_reports
 
 
 class Command(BaseCommand):

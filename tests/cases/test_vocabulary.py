@@ -2,8 +2,8 @@
 
 import pytest
 
-from reports.importers.records import JournalRecord
-from reports.importers.terms import Journals, Vocabulary
+from reports.cases.records import JournalRecord
+from reports.cases.vocabulary import Journals, Vocabulary
 from reports.models import Journal, Keyword, MeshDescriptor
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """Plain records that every reader produces and every writer consumes; no database here.
 
 A reader yields one ArticleRecord per article in the file, with `number` set to its place in the file (1 for the
-first). Text is clean (see reports.importers.text.clean): no NUL or control characters, no markup. What a source
+first). Text is clean (see reports.text.clean): no NUL or control characters, no markup. What a source
 does not give stays empty ("" or None or []); the writer never lets an empty value overwrite a stored one.
 """
 

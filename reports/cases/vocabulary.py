@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from reports import history
-from reports.importers.records import JournalRecord
+from reports.cases.records import JournalRecord
 from reports.models import Journal
 
 
