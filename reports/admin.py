@@ -448,6 +448,21 @@ class FindingInline(admin.TabularInline):
     fields = ["position", "kind", "name", "value", "unit", "notes"]
 
 
+def _target_choices(db_field, request, kwargs: dict, *, patient_of_treatment: bool) -> dict:
+    """A treatment's target is one of its patient's own diagnoses (Treatment.clean checks it too): the choices are
+    those, never every diagnosis in casebase. `object_id` is the patient's (inline) or the treatment's page."""
+    if db_field.name == "target":
+        object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        diagnoses = Diagnosis.objects.select_related("condition")
+        if not object_id:
+            kwargs["queryset"] = diagnoses.none()
+        elif patient_of_treatment:
+            kwargs["queryset"] = diagnoses.filter(patient__treatments=object_id)
+        else:
+            kwargs["queryset"] = diagnoses.filter(patient_id=object_id)
+    return kwargs
+
+
 class TreatmentInline(admin.TabularInline):
     """Treatments in sequence; the outcomes of each are edited on the treatment's own page (one click)."""
 
@@ -458,6 +473,7 @@ class TreatmentInline(admin.TabularInline):
     fields = [
         "sequence",
         "intervention",
+        "target",
         "dose_amount",
         "dose_unit",
         "frequency",
@@ -467,6 +483,10 @@ class TreatmentInline(admin.TabularInline):
         suggestion,
     ]
     readonly_fields = ["outcome_list", suggestion]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = _target_choices(db_field, request, kwargs, patient_of_treatment=False)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("intervention").prefetch_related("outcomes")
@@ -553,7 +573,7 @@ class TreatmentAdmin(RefusesStaleSaves, ConfirmsSuggestions, HistoryAdmin):
     fields = [
         "patient",
         "patient_link",
-        ("sequence", "intervention"),
+        ("sequence", "intervention", "target"),
         ("dose_amount", "dose_unit", "frequency"),
         ("route", "duration"),
         "notes",
@@ -563,6 +583,10 @@ class TreatmentAdmin(RefusesStaleSaves, ConfirmsSuggestions, HistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("outcomes")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = _target_choices(db_field, request, kwargs, patient_of_treatment=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="report")
     def report(self, treatment):

@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.db import connection
@@ -917,3 +918,22 @@ def test_markup_in_an_imported_file_is_text_on_the_admin_pages(staff_client):
     report_page = staff_client.get(change_url(report)).content.decode()
     for shown in (HOSTILE_TITLE, HOSTILE_ABSTRACT, HOSTILE_REFERENCE):
         assert escape(shown) in report_page
+
+
+def test_a_treatment_is_given_for_one_of_its_patients_own_diagnoses(staff_client, seed_patient, naltrexone_treatment):
+    other = make_patient(make_report(), conditions={"Migraine": "confirmed"})
+    page = staff_client.get(change_url(naltrexone_treatment)).content.decode()
+    sjogren = seed_patient.diagnoses.get()
+    assert f'<option value="{sjogren.pk}">' in page
+    assert f'<option value="{other.diagnoses.get().pk}">' not in page
+
+    form = open_admin_form(staff_client, change_url(naltrexone_treatment))
+    form["target"] = str(sjogren.pk)
+    form.submit(staff_client)
+    naltrexone_treatment.refresh_from_db()
+    assert naltrexone_treatment.target == sjogren
+    assert naltrexone_treatment.changes.first().target_id == sjogren.pk  # the history keeps it
+
+    naltrexone_treatment.target = other.diagnoses.get()
+    with pytest.raises(ValidationError, match="this patient's own diagnoses"):
+        naltrexone_treatment.full_clean()

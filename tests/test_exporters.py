@@ -23,6 +23,7 @@ from reports.models import (
     Patient,
     PublicationType,
     Substance,
+    Treatment,
 )
 from tests.factories import make_patient, make_report
 
@@ -156,11 +157,14 @@ def test_a_curated_case_with_every_clinical_detail_survives_the_round_trip():
     )
     treatment = patient.treatments.get()
     treatment.dose_amount, treatment.dose_unit, treatment.route = 2, "g/kg", "intravenous"
+    treatment.target = patient.diagnoses.get()
     treatment.save()
     first = export_json()
+    assert first["reports"][0]["patients"][0]["treatments"][0]["target"] == "Kawasaki disease"
     empty_database()
     reimport(first)
     second = export_json()
+    assert Treatment.objects.get().target.condition.name == "Kawasaki disease"
     assert without_timestamps(second)["reports"][0]["patients"] == without_timestamps(first)["reports"][0]["patients"]
     assert without_timestamps(second) == without_timestamps(first)
 
@@ -170,9 +174,9 @@ def test_the_csv_has_a_row_per_patient_and_treatment(seed_report):
     write_csv(CaseReport.objects.all(), stream)
     rows = list(csv.DictReader(io.StringIO(stream.getvalue())))
     assert list(rows[0]) == CSV_COLUMNS
-    assert [(r["treatment_sequence"], r["intervention"], r["outcomes"]) for r in rows] == [
-        ("1", "Standard therapy", "failed"),
-        ("2", "Low-dose naltrexone", "improved"),
+    assert [(r["treatment_sequence"], r["intervention"], r["target"], r["outcomes"]) for r in rows] == [
+        ("1", "Standard therapy", "", "failed"),
+        ("2", "Low-dose naltrexone", "", "improved"),
     ]
     assert {(r["doi"], r["age"], r["sex"], r["conditions"]) for r in rows} == {
         ("10.7759/cureus.4225", "47", "female", "Sjogren's syndrome (suspected)")

@@ -535,3 +535,12 @@ def test_a_stored_reference_url_that_is_not_a_web_address_is_never_a_link(client
     html = client.get(report.get_absolute_url()).content.decode()
     assert "javascript:" not in html
     assert 'href="https://example.org/paper"' in html
+
+
+def test_the_report_page_says_what_a_treatment_was_given_for(client, seed_report):
+    patient = seed_report.patients.get()
+    naltrexone = patient.treatments.get(intervention__name="Low-dose naltrexone")
+    naltrexone.target = patient.diagnoses.get()
+    naltrexone.save()
+    page = client.get(seed_report.get_absolute_url()).content.decode()
+    assert "for Sjogren's syndrome</span>" in html_lib.unescape(page)

@@ -30,8 +30,9 @@ from reports.cases.values import (
 )
 from reports.models import Condition, Diagnosis, Finding, Intervention, Origin, Outcome, Patient, Treatment
 
-# Term ids by vocabulary model and lower-cased name, as cases.store resolves them before writing rows.
-TermIds = Mapping[type[models.Model], Mapping[str, int]]
+# Ids by model, as cases.store finds them while it writes: a vocabulary term's by its lower-cased name, a row
+# with a term (a diagnosis) by its parent's id and the term's id.
+TermIds = Mapping[type[models.Model], Mapping]
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Field:
     def record_values(self, row) -> dict:
         return {self.name: getattr(row, self.name)}
 
-    def row_values(self, record, ids: TermIds) -> dict:
+    def row_values(self, record, ids: TermIds, parent_id: int) -> dict:
         return {self.name: getattr(record, self.name)}
 
     def json(self, row) -> dict:
@@ -86,7 +87,7 @@ class Quantity:
     def record_values(self, row) -> dict:
         return {self.value: getattr(row, self.value), self.unit: getattr(row, self.unit)}
 
-    def row_values(self, record, ids: TermIds) -> dict:
+    def row_values(self, record, ids: TermIds, parent_id: int) -> dict:
         return {self.value: getattr(record, self.value), self.unit: getattr(record, self.unit)}
 
     def json(self, row) -> dict:
@@ -134,7 +135,7 @@ class Term:
     def record_values(self, row) -> dict:
         return {self.name: getattr(row, self.name).name}
 
-    def row_values(self, record, ids: TermIds) -> dict:
+    def row_values(self, record, ids: TermIds, parent_id: int) -> dict:
         return {f"{self.name}_id": ids[self.model][getattr(record, self.name).lower()]}
 
     def json(self, row) -> dict:
@@ -156,13 +157,49 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Target:
+    """A diagnosis of the same patient, named by its condition: what a treatment was given for ("" or null: not
+    stated). The record names a condition among the patient's diagnoses; the row points to that diagnosis."""
+
+    name: str  # the foreign key: "target"
+    csv: str = ""
+
+    def record_values(self, row) -> dict:
+        target = getattr(row, self.name)
+        return {self.name: target.condition.name if target else ""}
+
+    def row_values(self, record, ids: TermIds, parent_id: int) -> dict:
+        condition = getattr(record, self.name)
+        if not condition:
+            return {f"{self.name}_id": None}
+        return {f"{self.name}_id": ids[Diagnosis][(parent_id, ids[Condition][condition.lower()])]}
+
+    def json(self, row) -> dict:
+        target = getattr(row, self.name)
+        return {self.name: target.condition.name if target else None}
+
+    def from_json(self, data: dict, where: str) -> dict:
+        return {self.name: text_value(data, self.name)}
+
+    def csv_cells(self, row) -> dict:
+        target = getattr(row, self.name)
+        return {self.csv: target.condition.name if target else ""} if self.csv else {}
+
+    def csv_columns(self) -> list[str]:
+        return [self.csv] if self.csv else []
+
+    def related(self) -> list[str]:
+        return [f"{self.name}__condition"]
+
+
+@dataclass(frozen=True)
 class Provenance:
     """Curated or machine-suggested, and the sentence a suggestion was read from. JSON marks suggestions only."""
 
     def record_values(self, row) -> dict:
         return {"origin": row.origin, "evidence": row.evidence}
 
-    def row_values(self, record, ids: TermIds) -> dict:
+    def row_values(self, record, ids: TermIds, parent_id: int) -> dict:
         return {"origin": record.origin, "evidence": record.evidence}
 
     def json(self, row) -> dict:
@@ -214,7 +251,7 @@ class Table:
         """A new, unsaved row of this table from a record (the tables under it are written separately)."""
         values = {f"{self.parent}_id": parent_id}
         for field in self.fields:
-            values |= field.row_values(record, ids)
+            values |= field.row_values(record, ids, parent_id)
         return self.model(**values)
 
     def json(self, row) -> dict:
@@ -319,6 +356,7 @@ TREATMENT = Table(
     fields=(
         Field("sequence", kind="int", default=1, csv="treatment_sequence"),
         Term("intervention", Intervention, csv="intervention", csv_details=(("intervention_kind", "kind"),)),
+        Target("target", csv="target"),
         Quantity("dose", "dose_amount", "dose_unit", value_key="amount", csv=("dose", "dose_unit")),
         Field("frequency", csv="frequency"),
         Field("route", csv="route"),

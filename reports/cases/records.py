@@ -94,6 +94,7 @@ class OutcomeRecord:
 class TreatmentRecord:
     intervention: str
     sequence: int = 1
+    target: str = ""  # the condition, among the patient's diagnoses, the treatment was given for; "": not stated
     dose_amount: Decimal | None = None
     dose_unit: str = ""
     frequency: str = ""

@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 
 from reports import history
-from reports.cases.fields import PATIENT, PATIENT_PREFETCHES, Table, TermIds
+from reports.cases.fields import PATIENT, PATIENT_PREFETCHES, Table, Term
 from reports.cases.records import PatientRecord
 from reports.cases.vocabulary import Vocabulary
 from reports.models import Condition, Diagnosis, Finding, Intervention, Origin, Outcome, Patient, Treatment
@@ -42,8 +42,13 @@ def write_cases(cases: Iterable[Case], *, terms: Mapping[type[models.Model], Voc
     _write(PATIENT, every, ids)
 
 
-def _write(table: Table, pairs: list[tuple[int, object]], ids: TermIds) -> None:
+def _write(table: Table, pairs: list[tuple[int, object]], ids: dict) -> None:
     rows = history.create(table.model, [table.row(record, parent_id=parent, ids=ids) for parent, record in pairs])
+    # The rows below may point to these by their term (a treatment to the diagnosis it was given for).
+    for term in (column for column in table.fields if isinstance(column, Term)):
+        ids.setdefault(table.model, {}).update(
+            {(getattr(row, f"{table.parent}_id"), getattr(row, f"{term.name}_id")): row.pk for row in rows}
+        )
     for child in table.children:
         _write(
             child,

@@ -190,6 +190,11 @@ def _patient_problems(patient: PatientRecord, limits: dict[str, dict[str, int]])
             yield f"{label}: the dose {message}"
         if treatment.dose_unit and treatment.dose_amount is None:
             yield f"{label}: a dose unit needs a dose amount"
+        if treatment.target and treatment.target.lower() not in conditions:
+            yield (
+                f"{label}: the treatment with {_short(treatment.intervention)} was given for "
+                f"'{_short(treatment.target)}', which is not one of the patient's conditions"
+            )
         for outcome in treatment.outcomes:
             if outcome.result not in Outcome.Result.values:
                 yield f"{label}: outcome '{_short(outcome.result)}' is not one of {', '.join(Outcome.Result.values)}"

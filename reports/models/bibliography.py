@@ -203,7 +203,9 @@ class CaseReportQuerySet(models.QuerySet):
             ),
             "patients",
             models.Prefetch("patients__diagnoses", queryset=diagnosis.objects.select_related("condition")),
-            models.Prefetch("patients__treatments", queryset=treatment.objects.select_related("intervention")),
+            models.Prefetch(
+                "patients__treatments", queryset=treatment.objects.select_related("intervention", "target__condition")
+            ),
             "patients__treatments__outcomes",
         )
 

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Cast
@@ -448,6 +449,17 @@ class Treatment(Suggestible):
     sequence = models.PositiveSmallIntegerField(
         default=1, help_text="Order in which treatments were given; treatments given together share a number."
     )
+    # The diagnosis this treatment was given for. Empty when the report does not say, or when the patient has one
+    # condition only; a diagnosis deleted later leaves the treatment without a target rather than deleting it.
+    target = models.ForeignKey(
+        Diagnosis,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="treatments",
+        verbose_name="given for",
+        help_text="The patient's diagnosis this treatment was given for.",
+    )
     dose_amount = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
     dose_unit = models.CharField(max_length=30, blank=True, help_text='e.g. "mg".')
     frequency = models.CharField(max_length=100, blank=True, help_text='e.g. "once daily at bedtime".')
@@ -481,6 +493,11 @@ class Treatment(Suggestible):
 
     def __str__(self):
         return f"{self.sequence}. {self.intervention}{' ' + self.dose_display if self.dose_display else ''}"
+
+    def clean(self):
+        # A foreign key cannot say "a diagnosis of the same patient"; the forms and writers check it here.
+        if self.target_id and self.patient_id and self.target.patient_id != self.patient_id:
+            raise ValidationError({"target": "Choose one of this patient's own diagnoses."})
 
     @property
     def dose_display(self) -> str:

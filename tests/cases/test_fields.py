@@ -1,5 +1,6 @@
 """The field tables: a case goes row -> record -> row, and row -> JSON -> record, without losing or adding anything."""
 
+import dataclasses
 import json
 from decimal import Decimal
 
@@ -35,6 +36,7 @@ def full_case() -> PatientRecord:
             TreatmentRecord(
                 intervention="Immunoglobulins, Intravenous",
                 sequence=1,
+                target="Kawasaki disease",
                 dose_amount=Decimal("2"),
                 dose_unit="g/kg",
                 frequency="once",
@@ -72,6 +74,16 @@ def test_a_case_through_casebase_json_is_the_same_record():
     assert written["age"] == {"value": "4.5", "unit": "months"}
     assert written["treatments"][0]["dose"] == {"amount": "2", "unit": "g/kg"}
     assert written["treatments"][0]["outcomes"][0]["time"] == {"value": 2, "unit": "days"}
+    assert [t["target"] for t in written["treatments"]] == ["Kawasaki disease", None]
+
+
+def test_a_treatment_points_to_the_diagnosis_of_its_own_patient():
+    report = make_report()
+    write_cases([(report.pk, [full_case(), dataclasses.replace(full_case(), position=3)])], terms=vocabularies())
+    for patient in Patient.objects.all():
+        first = patient.treatments.get(sequence=1)
+        assert first.target == patient.diagnoses.get(condition__name="Kawasaki disease")
+        assert patient.treatments.get(sequence=2).target is None
 
 
 def test_reading_the_stored_cases_of_many_reports_costs_five_queries(django_assert_num_queries):
@@ -89,6 +101,7 @@ def test_the_csv_columns_come_from_the_tables_in_order():
         "treatment_sequence",
         "intervention",
         "intervention_kind",
+        "target",
         "dose",
         "dose_unit",
         "frequency",

@@ -63,6 +63,10 @@ def test_a_problem_names_the_record_by_number_and_pmid():
             PatientRecord(label="Case 2", treatments=[TreatmentRecord("LDN", dose_amount=Decimal(0))]),
             "Case 2: a dose is more than zero",
         ),
+        (
+            PatientRecord(diagnoses=[DiagnosisRecord("Sepsis")], treatments=[TreatmentRecord("LDN", target="Lupus")]),
+            "patient 1: the treatment with LDN was given for 'Lupus', which is not one of the patient's conditions",
+        ),
     ],
 )
 def test_curated_patients_from_a_file_are_checked_too(patient, message):
