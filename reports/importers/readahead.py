@@ -76,12 +76,15 @@ def read_ahead(make_records: Callable[[], Iterable], *, suggest: bool) -> Iterat
 def _read(make_records, suggest: bool, channel, parent: int) -> None:
     def send(message) -> None:
         while True:
+            # Asked before every chunk, not only when the queue is full: a writer killed while it was keeping up
+            # leaves the queue with room, and the reader would read the rest of the file for nobody.
+            if os.getppid() != parent:  # the writer was killed: nobody will read this any more
+                os._exit(1)
             try:
                 channel.put(message, timeout=1)
                 return
             except queue.Full:
-                if os.getppid() != parent:  # the writer was killed: nobody will read this any more
-                    os._exit(1)
+                continue
 
     try:
         records = make_records()
