@@ -111,6 +111,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+@pytest.mark.slow  # a real import of 2,000 articles in another process, killed half-way: about 12 s
 def test_an_import_killed_half_way_leaves_the_database_as_it_was(scratch_database, tmp_path):
     manage(scratch_database, "import_reports", str(ARTICLE))
     before = row_counts(scratch_database)

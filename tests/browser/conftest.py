@@ -25,6 +25,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 10_000  # the longest any one wait may take; a page of the live server loads in well under a second
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items):
+    """Every browser test is slow: it starts Chromium and the live server (`make check` leaves them out). The hook
+    sees the whole session's tests, so it marks only those under this folder."""
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="package")

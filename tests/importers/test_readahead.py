@@ -17,6 +17,7 @@ from reports.models import CaseReport, ImportRun, Journal, Keyword, MeshDescript
 
 pytestmark = [
     pytest.mark.django_db,
+    pytest.mark.slow,  # every import here forks a reader process; the synthetic file alone takes about 6 s
     pytest.mark.skipif(not readahead.available(), reason="reading ahead needs fork (POSIX)"),
 ]
 
