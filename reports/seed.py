@@ -7,7 +7,6 @@ them, so the same inputs always give the same fixture, byte for byte.
 
 import tomllib
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -15,6 +14,8 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from reports.cases.fields import PATIENT, Table, Term
+from reports.cases.values import Bad
 from reports.importers.errors import RecordError
 from reports.importers.mapping import author_fields, case_report_fields, citation_fields
 from reports.importers.pubmed_page import parse_pubmed_page
@@ -24,12 +25,9 @@ from reports.models import (
     Citation,
     Condition,
     Diagnosis,
-    Finding,
     Intervention,
     Journal,
     Keyword,
-    Outcome,
-    Patient,
     PublicationType,
     ReportKeyword,
     ReportPublicationType,
@@ -121,78 +119,61 @@ def build_seed_objects(*, page_text: str, curation: dict, page_name: str, curati
         )
         for term in curation.get("interventions", [])
     }
+    ids = {
+        Condition: {name.lower(): term.pk for name, term in conditions.items()},
+        Intervention: {name.lower(): term.pk for name, term in interventions.items()},
+    }
     for position, case in enumerate(curation.get("patients", []), start=1):
         where = f"patients[{position}]"
-        patient = add(
-            Patient(
-                report=report,
-                position=position,
-                label=case.get("label", ""),
-                age_value=Decimal(str(case["age"])) if "age" in case else None,
-                age_unit=case.get("age_unit", ""),
-                sex=case.get("sex", Patient.Sex.UNKNOWN),
-                history=case.get("history", ""),
-            ),
-            where=where,
+        # The order of the file is the order of the patients and of each patient's findings.
+        case = {"position": position, **case}
+        if isinstance(case.get("findings"), list):
+            case["findings"] = [{"position": n, **f} for n, f in enumerate(case["findings"], start=1)]
+        try:
+            record = PATIENT.from_json(case)
+        except Bad as error:
+            raise RecordError(error.message, source=curation_name, field=f"{where}.{error.field}") from None
+        for model, names in PATIENT.terms(record).items():
+            for name in names:
+                if name.lower() not in ids[model]:
+                    raise RecordError(
+                        f"'{name}' is not among the terms listed at the top of the file",
+                        source=curation_name,
+                        field=where,
+                    )
+        _add_rows(
+            PATIENT, record, parent_id=report.pk, ids=ids, add=add, built=objects, source=curation_name, where=where
         )
-        for diagnosis in case.get("diagnoses", []):
-            add(
-                Diagnosis(
-                    patient=patient,
-                    condition=_term(conditions, diagnosis["condition"], source=curation_name, where=where),
-                    certainty=diagnosis.get("certainty", Diagnosis.Certainty.CONFIRMED),
-                    notes=diagnosis.get("notes", ""),
-                ),
-                where=f"{where}.diagnoses",
-            )
-        for finding_position, finding in enumerate(case.get("findings", []), start=1):
-            add(
-                Finding(
-                    patient=patient,
-                    position=finding_position,
-                    kind=finding.get("kind", Finding.Kind.SYMPTOM),
-                    name=finding["name"],
-                    value=finding.get("value", ""),
-                    unit=finding.get("unit", ""),
-                    notes=finding.get("notes", ""),
-                ),
-                where=f"{where}.findings",
-            )
-        for treatment_data in case.get("treatments", []):
-            treatment = add(
-                Treatment(
-                    patient=patient,
-                    intervention=_term(
-                        interventions, treatment_data["intervention"], source=curation_name, where=where
-                    ),
-                    sequence=treatment_data.get("sequence", 1),
-                    dose_amount=Decimal(str(treatment_data["dose"])) if "dose" in treatment_data else None,
-                    dose_unit=treatment_data.get("dose_unit", ""),
-                    frequency=treatment_data.get("frequency", ""),
-                    route=treatment_data.get("route", ""),
-                    duration=treatment_data.get("duration", ""),
-                    notes=treatment_data.get("notes", ""),
-                ),
-                where=f"{where}.treatments",
-            )
-            for outcome in treatment_data.get("outcomes", []):
-                add(
-                    Outcome(
-                        treatment=treatment,
-                        result=outcome["result"],
-                        description=outcome.get("description", ""),
-                        time_value=outcome.get("time"),
-                        time_unit=outcome.get("time_unit", ""),
-                    ),
-                    where=f"{where}.treatments.outcomes",
-                )
     return objects
 
 
-def _term(terms: dict, name: str, *, source: str, where: str):
-    if name not in terms:
-        raise RecordError(f"'{name}' is not among the terms listed at the top of the file", source=source, field=where)
-    return terms[name]
+def _add_rows(table: Table, record, *, parent_id: int, ids: dict, add, built: list, source: str, where: str) -> None:
+    """A record's row and the rows under it, depth first (a patient, its diagnoses, its findings, then each
+    treatment followed by its outcomes), made by the case's field table as every other writer of a case makes
+    them; `built` is what `add` has added so far."""
+    target = getattr(record, "target", "")
+    if target and (parent_id, ids[Condition].get(target.lower())) not in ids.get(Diagnosis, {}):
+        raise RecordError(f"the target '{target}' is not one of this patient's diagnoses", source=source, field=where)
+    row = table.row(record, parent_id=parent_id, ids=ids)
+    if table.model is Treatment and row.target_id:
+        # The target is not saved yet: the row points to the instance so that its checks need no database.
+        row.target = next(o for o in built if isinstance(o, Diagnosis) and o.pk == row.target_id)
+    add(row, where=where)
+    # A treatment names its target by the condition of one of its patient's diagnoses.
+    for term in (field for field in table.fields if isinstance(field, Term)):
+        ids.setdefault(table.model, {})[(parent_id, getattr(row, f"{term.name}_id"))] = row.pk
+    for child in table.children:
+        for item in getattr(record, child.related_name):
+            _add_rows(
+                child,
+                item,
+                parent_id=row.pk,
+                ids=ids,
+                add=add,
+                built=built,
+                source=source,
+                where=f"{where}.{child.related_name}",
+            )
 
 
 def _validate(instance: models.Model, *, source: str, where: str) -> None:

@@ -274,3 +274,34 @@ def test_a_page_that_is_not_a_pubmed_page_is_refused(tmp_path):
     page.write_text("<html><body>Hello</body></html>", encoding="utf-8")
     with pytest.raises(RecordError, match=r"page\.txt, field 'citation'"):
         build_seed_fixture(page=page)
+
+
+def test_a_curation_value_of_the_wrong_shape_is_named_in_the_error(tmp_path):
+    curation = write_curation(tmp_path, "[[patients]]\nage = 47\n")
+    with pytest.raises(RecordError, match=r"field 'patients\[1\]\.patients\.age'.*must be an object"):
+        build_seed_fixture(curation=curation)
+
+
+def test_a_treatment_target_that_is_not_a_diagnosis_of_the_patient_is_refused(tmp_path):
+    curation = write_curation(
+        tmp_path,
+        '[[conditions]]\nname = "Gout"\n[[interventions]]\nname = "Colchicine"\n'
+        '[[patients]]\n[[patients.treatments]]\nintervention = "Colchicine"\ntarget = "Gout"\n',
+    )
+    with pytest.raises(RecordError, match=r"the target 'Gout' is not one of this patient's diagnoses"):
+        build_seed_fixture(curation=curation)
+
+
+def test_a_treatment_target_among_the_diagnoses_points_to_that_diagnosis(tmp_path):
+    import json
+
+    curation = write_curation(
+        tmp_path,
+        '[[conditions]]\nname = "Gout"\n[[interventions]]\nname = "Colchicine"\n'
+        '[[patients]]\n[[patients.diagnoses]]\ncondition = "Gout"\n'
+        '[[patients.treatments]]\nintervention = "Colchicine"\ntarget = "gout"\n',
+    )
+    objects = json.loads(build_seed_fixture(curation=curation))
+    diagnosis = next(o for o in objects if o["model"] == "reports.diagnosis")
+    treatment = next(o for o in objects if o["model"] == "reports.treatment")
+    assert treatment["fields"]["target"] == diagnosis["pk"]
