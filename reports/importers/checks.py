@@ -1,9 +1,10 @@
 """What the database cannot hold, found before anything is written, so a refusal names the record and field.
 
 Every column's length, every whole number's range and every rule the database enforces (reports/models) that a
-file's values could break is checked here; a value that got past these checks and failed in the database would
-stop the import with an error that names no record. Ranges are PostgreSQL's, narrower than SQLite's, so that a
-file is refused the same way on both.
+file's values could break is checked here. Lengths, ranges and choices are read from the model fields, and the
+clinical models' check constraints are evaluated as the models state them (reports.models.rules). A value that got
+past these checks and failed in the database would stop the import with an error that names no record. Ranges are
+PostgreSQL's, narrower than SQLite's, so that a file is refused the same way on both.
 """
 
 import datetime
@@ -31,6 +32,7 @@ from reports.models import (
     Patient,
     Substance,
     Treatment,
+    rules,
 )
 
 MAX_PMID = 2_147_483_647  # the PMID column is a 32-bit integer
@@ -149,16 +151,13 @@ def _date_problems(month: int | None, day: int | None, season: str) -> Iterator[
 def _patient_problems(patient: PatientRecord, limits: dict[str, dict[str, int]]) -> Iterator[str]:
     label = patient.label[:100] or f"patient {patient.position}"
     texts = [("patient", "label", patient.label)]
-    if message := _range_problem(Patient, "position", patient.position, low=1):
+    if message := _range_problem(Patient, "position", patient.position):
         yield f"{label}: position {message}"
+    yield from _broken(Patient, patient, label)
     if patient.sex not in Patient.Sex.values:
         yield f"{label}: sex '{_short(patient.sex)}' is not one of {', '.join(Patient.Sex.values)}"
-    if (patient.age_value is None) != (not patient.age_unit):
-        yield f"{label}: an age needs both a value and a unit"
     if patient.age_unit and patient.age_unit not in Patient.AgeUnit.values:
         yield f"{label}: age unit '{_short(patient.age_unit)}' is not one of {', '.join(Patient.AgeUnit.values)}"
-    if patient.age_value is not None and patient.age_value < 0:
-        yield f"{label}: an age cannot be negative"
     if message := _decimal_problem(Patient, "age_value", patient.age_value):
         yield f"{label}: the age {message}"
     conditions = [diagnosis.condition.lower() for diagnosis in patient.diagnoses]
@@ -169,27 +168,24 @@ def _patient_problems(patient: PatientRecord, limits: dict[str, dict[str, int]])
         if diagnosis.certainty not in Diagnosis.Certainty.values:
             certainty = _short(diagnosis.certainty)
             yield f"{label}: certainty '{certainty}' is not one of {', '.join(Diagnosis.Certainty.values)}"
+        yield from _broken(Diagnosis, diagnosis, label)
     for finding in patient.findings:
         texts += [("finding", name, getattr(finding, name)) for name in ("name", "value", "unit")]
         if finding.kind not in Finding.Kind.values:
             yield f"{label}: finding kind '{_short(finding.kind)}' is not one of {', '.join(Finding.Kind.values)}"
-        if finding.unit and not finding.value:
-            yield f"{label}: the finding '{_short(finding.name)}' has a unit but no value"
+        yield from _broken(Finding, finding, f"{label}: the finding '{_short(finding.name)}'")
         if message := _range_problem(Finding, "position", finding.position):
             yield f"{label}: a finding's position {message}"
     for treatment in patient.treatments:
         texts.append(("intervention", "name", treatment.intervention))
         texts += [("treatment", name, getattr(treatment, name)) for name in ("dose_unit", "frequency", "duration")]
-        if message := _range_problem(Treatment, "sequence", treatment.sequence, low=1):
+        if message := _range_problem(Treatment, "sequence", treatment.sequence):
             yield f"{label}: a treatment's sequence {message}"
+        yield from _broken(Treatment, treatment, f"{label}: the treatment with {_short(treatment.intervention)}")
         if treatment.route and treatment.route not in Treatment.Route.values:
             yield f"{label}: route '{_short(treatment.route)}' is not one of {', '.join(Treatment.Route.values)}"
-        if treatment.dose_amount is not None and treatment.dose_amount <= Decimal(0):
-            yield f"{label}: a dose is more than zero"
         if message := _decimal_problem(Treatment, "dose_amount", treatment.dose_amount):
             yield f"{label}: the dose {message}"
-        if treatment.dose_unit and treatment.dose_amount is None:
-            yield f"{label}: a dose unit needs a dose amount"
         if treatment.target and treatment.target.lower() not in conditions:
             yield (
                 f"{label}: the treatment with {_short(treatment.intervention)} was given for "
@@ -198,8 +194,7 @@ def _patient_problems(patient: PatientRecord, limits: dict[str, dict[str, int]])
         for outcome in treatment.outcomes:
             if outcome.result not in Outcome.Result.values:
                 yield f"{label}: outcome '{_short(outcome.result)}' is not one of {', '.join(Outcome.Result.values)}"
-            if (outcome.time_value is None) != (not outcome.time_unit):
-                yield f"{label}: a time after start needs both a value and a unit"
+            yield from _broken(Outcome, outcome, f"{label}: an outcome")
             if outcome.time_unit and outcome.time_unit not in Outcome.TimeUnit.values:
                 units = ", ".join(Outcome.TimeUnit.values)
                 yield f"{label}: time unit '{_short(outcome.time_unit)}' is not one of {units}"
@@ -211,12 +206,19 @@ def _patient_problems(patient: PatientRecord, limits: dict[str, dict[str, int]])
             yield f"{label}: {kind} {name} is {len(value)} characters long; at most {limit} fit"
 
 
-def _range_problem(model, name: str, value: int | None, *, low: int | None = None) -> str:
+def _broken(model, record, label: str) -> Iterator[str]:
+    """The model's own check constraints the record breaks. A value outside a field's choices is left to the checks
+    above, whose message names the value."""
+    with_choices = {field.name for field in model._meta.concrete_fields if field.choices}
+    for message in rules.broken(model, record, skip=with_choices):
+        yield f"{label}: {message}"
+
+
+def _range_problem(model, name: str, value: int | None) -> str:
     """'' when the column holds the whole number, else why it does not."""
     if value is None:
         return ""
     lowest, highest = BaseDatabaseOperations.integer_field_ranges[model._meta.get_field(name).get_internal_type()]
-    lowest = max(lowest, low) if low is not None else lowest
     return "" if lowest <= value <= highest else f"{_number(value)} is not between {lowest} and {highest}"
 
 

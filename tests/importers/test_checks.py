@@ -57,11 +57,14 @@ def test_a_problem_names_the_record_by_number_and_pmid():
     ("patient", "message"),
     [
         (PatientRecord(sex="woman"), "patient 1: sex 'woman' is not one of female, male, other, unknown"),
-        (PatientRecord(age_value=Decimal(3)), "patient 1: an age needs both a value and a unit"),
-        (PatientRecord(age_value=Decimal(-1), age_unit="years"), "patient 1: an age cannot be negative"),
+        (
+            PatientRecord(age_value=Decimal(3)),
+            "patient 1: Give an age together with its unit (years, months, weeks or days).",
+        ),
+        (PatientRecord(age_value=Decimal(-1), age_unit="years"), "patient 1: An age cannot be negative."),
         (
             PatientRecord(label="Case 2", treatments=[TreatmentRecord("LDN", dose_amount=Decimal(0))]),
-            "Case 2: a dose is more than zero",
+            "Case 2: the treatment with LDN: A dose is more than zero.",
         ),
         (
             PatientRecord(diagnoses=[DiagnosisRecord("Sepsis")], treatments=[TreatmentRecord("LDN", target="Lupus")]),
@@ -129,7 +132,8 @@ def test_values_no_column_holds_are_found_before_anything_is_written(fields, fie
 @pytest.mark.parametrize(
     ("patient", "message"),
     [
-        (PatientRecord(position=0), "patient 0: position 0 is not between 1 and 32767"),
+        (PatientRecord(position=0), "patient 0: Patient positions start at 1."),
+        (PatientRecord(position=40000), "patient 40000: position 40000 is not between 0 and 32767"),
         (
             PatientRecord(label="Case " + "x" * 96),
             f"Case {'x' * 95}: patient label is 101 characters long; at most 100 fit",
@@ -148,7 +152,7 @@ def test_values_no_column_holds_are_found_before_anything_is_written(fields, fie
         ),
         (
             PatientRecord(findings=[FindingRecord("ESR", unit="mm/h")]),
-            "patient 1: the finding 'ESR' has a unit but no value",
+            "patient 1: the finding 'ESR': A unit needs a value.",
         ),
         (
             PatientRecord(findings=[FindingRecord("ESR", value="x" * 101)]),
@@ -156,11 +160,15 @@ def test_values_no_column_holds_are_found_before_anything_is_written(fields, fie
         ),
         (
             PatientRecord(treatments=[TreatmentRecord("LDN", dose_unit="mg")]),
-            "patient 1: a dose unit needs a dose amount",
+            "patient 1: the treatment with LDN: A dose unit needs a dose amount.",
         ),
         (
-            PatientRecord(treatments=[TreatmentRecord("LDN", sequence=-1)]),
-            "patient 1: a treatment's sequence -1 is not between 1 and 32767",
+            PatientRecord(treatments=[TreatmentRecord("LDN", sequence=0)]),
+            "patient 1: the treatment with LDN: The sequence starts at 1.",
+        ),
+        (
+            PatientRecord(treatments=[TreatmentRecord("LDN", sequence=40000)]),
+            "patient 1: a treatment's sequence 40000 is not between 0 and 32767",
         ),
         (
             PatientRecord(treatments=[TreatmentRecord("LDN", dose_amount=Decimal("1e999"), dose_unit="mg")]),
@@ -172,7 +180,7 @@ def test_values_no_column_holds_are_found_before_anything_is_written(fields, fie
         ),
         (
             PatientRecord(treatments=[TreatmentRecord("LDN", outcomes=[OutcomeRecord("improved", time_value=3)])]),
-            "patient 1: a time after start needs both a value and a unit",
+            "patient 1: an outcome: Give the time after start together with its unit.",
         ),
         (
             PatientRecord(
