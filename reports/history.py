@@ -55,7 +55,10 @@ def _user(request=None, instance=None, **kwargs):
 
 
 class History(HistoricalRecords):
-    """HistoricalRecords that falls back on the current `acting(...)` for the user and the reason."""
+    """HistoricalRecords that falls back on the current `acting(...)` for the user and the reason.
+
+    A model declared with `changes = History()` keeps every save and delete, with who and why;
+    `Model.changes.all()` lists them."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("get_user", _user)

@@ -57,7 +57,6 @@ class Journal(models.Model):
     issn = models.CharField("ISSN", max_length=9, blank=True, help_text="Print or linking ISSN, e.g. 2168-8184.")
     nlm_unique_id = models.CharField("NLM unique ID", max_length=30, blank=True)
 
-    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
     changes = History()
 
     class Meta:
@@ -124,7 +123,6 @@ class NamedTerm(models.Model):
 class Keyword(NamedTerm):
     """An author keyword ("low dose naltrexone"), shared by every report that lists it."""
 
-    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
     changes = History()
 
     class Meta(NamedTerm.Meta):
@@ -136,7 +134,6 @@ class PublicationType(NamedTerm):
 
     ui = models.CharField("MeSH UI", max_length=10, blank=True, help_text="e.g. D002363 for Case Reports.")
 
-    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
     changes = History()
 
     class Meta(NamedTerm.Meta):
@@ -148,7 +145,6 @@ class MeshDescriptor(NamedTerm):
 
     ui = models.CharField("MeSH UI", max_length=10, blank=True)
 
-    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
     changes = History()
 
     class Meta(NamedTerm.Meta):
@@ -172,7 +168,6 @@ class Substance(NamedTerm):
         max_length=50, blank=True, help_text="CAS or UNII number, e.g. 5S6W795CQM; 0 when PubMed gives none."
     )
 
-    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
     changes = History()
 
     class Meta(NamedTerm.Meta):
@@ -317,7 +312,6 @@ class CaseReport(models.Model):
 
     objects = CaseReportQuerySet.as_manager()
 
-    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
     changes = History()
 
     class Meta:
@@ -441,7 +435,6 @@ class Author(models.Model):
     affiliation = models.TextField(blank=True)
     orcid = models.CharField("ORCID", max_length=40, blank=True)
 
-    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
     changes = History()
 
     class Meta:
@@ -606,7 +599,6 @@ class Citation(models.Model):
         blank=True,
     )
 
-    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
     changes = History()
 
     class Meta:

@@ -34,7 +34,6 @@ class ClinicalTerm(NamedTerm):
 class Condition(ClinicalTerm):
     """A disease or syndrome a patient is diagnosed with ("Sjogren's syndrome")."""
 
-    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
     changes = History()
 
     class Meta(ClinicalTerm.Meta):
@@ -54,7 +53,6 @@ class Intervention(ClinicalTerm):
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DRUG)
 
-    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
     changes = History()
 
     class Meta(ClinicalTerm.Meta):
@@ -264,7 +262,6 @@ class Patient(Suggestible):
 
     objects = PatientQuerySet.as_manager()
 
-    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
     changes = History()
 
     class Meta:
@@ -359,7 +356,6 @@ class Diagnosis(Suggestible):
 
     objects = DiagnosisQuerySet.as_manager()
 
-    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
     changes = History()
 
     class Meta:
@@ -401,7 +397,6 @@ class Finding(models.Model):
     unit = models.CharField(max_length=50, blank=True, help_text='e.g. "mm/h".')
     notes = models.TextField(blank=True)
 
-    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
     changes = History()
 
     class Meta:
@@ -467,7 +462,6 @@ class Treatment(Suggestible):
     duration = models.CharField(max_length=100, blank=True, help_text='e.g. "3 months".')
     notes = models.TextField(blank=True)
 
-    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
     changes = History()
 
     class Meta:
@@ -530,7 +524,6 @@ class Outcome(Suggestible):
     time_value = models.PositiveIntegerField("time after start", null=True, blank=True)
     time_unit = models.CharField(max_length=10, choices=TimeUnit.choices, blank=True)
 
-    # Every save and delete, with who and why (reports/history.py); Model.changes.all() lists them.
     changes = History()
 
     class Meta:

@@ -54,7 +54,7 @@ class SuggestionInput:
 
     @classmethod
     def from_report(cls, report) -> "SuggestionInput":
-        """From a stored CaseReport whose index terms are prefetched (CaseReport.objects.for_suggestions())."""
+        """From a stored CaseReport whose index terms are prefetched (reports.suggestions.refresh.for_suggestions())."""
         return cls(
             title=report.title,
             abstract=report.abstract,
