@@ -9,7 +9,10 @@ with its part ("split"):
 - tuning: the first 160 drawn; the extraction rules are written against these;
 - held_out_1: the next 80; held out for the first figures, scored once, then used for tuning too;
 - held_out: 120 more, drawn afterwards from the rest and labelled before the rules were looked at again; scored
-  only for the final figures.
+  only for the final figures of the patient rules;
+- held_out_2: 200 more, drawn from the rest when the whole case (conditions, findings, treatments, outcomes) came
+  to be read; labelled in full (case_labels.jsonl) before the case rules were written, scored once at the end.
+  The case rules are tuned on tuning and held_out_1, labelled in full as well.
 """
 
 import argparse
@@ -21,7 +24,7 @@ import sys
 from pathlib import Path
 
 SEED = 20261126
-PARTS = (("tuning", 160), ("held_out_1", 80), ("held_out", 120))  # as drawn in main()
+PARTS = (("tuning", 160), ("held_out_1", 80), ("held_out", 120), ("held_out_2", 200))  # as drawn in main()
 HERE = Path(__file__).resolve().parent
 
 
@@ -54,6 +57,8 @@ def main() -> None:
     split_of.update((record.pmid, "held_out_1") for record in first[160:])
     rest = [record for record in candidates if record.pmid not in split_of]
     split_of.update((record.pmid, "held_out") for record in generator.sample(rest, 120))
+    rest = [record for record in candidates if record.pmid not in split_of]
+    split_of.update((record.pmid, "held_out_2") for record in generator.sample(rest, 200))
     chosen = sorted((record for record in candidates if record.pmid in split_of), key=lambda record: record.pmid)
     with open(args.out, "w", encoding="utf-8") as out:
         for record in chosen:
