@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from simple_history.admin import SimpleHistoryAdmin
 
 from reports import history
-from reports.cases.store import accept, has_suggestions
+from reports.cases.store import accept, edited_by_curator, has_suggestions
 from reports.concurrency import VersionedForm
 from reports.importers import uploads
 from reports.importers.detect import FORMATS
@@ -175,19 +175,19 @@ def _fk_name(model, parent, name: str | None) -> str | None:
 
 
 class ConfirmsSuggestions:
-    """A curator who saves a change to a machine-suggested record has checked it: it becomes curated. The record's
-    own form and its inline rows are treated alike; rows the curator left untouched stay suggested."""
+    """A curator who saves a change to a machine-suggested record has checked it: it becomes curated
+    (cases.store.edited_by_curator). The record's own form and its inline rows are treated alike; rows the curator
+    left untouched stay suggested."""
 
     def save_model(self, request, obj, form, change):
-        if change and form.has_changed() and getattr(obj, "origin", None) == Origin.SUGGESTED:
-            obj.origin = Origin.CURATED
+        if change and form.has_changed():
+            edited_by_curator(row=obj)
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         for inline_form in formset.forms:
-            instance = inline_form.instance
-            if inline_form.has_changed() and getattr(instance, "origin", None) == Origin.SUGGESTED:
-                instance.origin = Origin.CURATED
+            if inline_form.has_changed():
+                edited_by_curator(row=inline_form.instance)
         super().save_formset(request, form, formset, change)
 
 
