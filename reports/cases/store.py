@@ -1,10 +1,13 @@
-"""Writing cases, and the rules that keep a curator's work: which cases are curated, replacing suggestions, accepting.
+"""Writing cases, and the rules that keep a curator's work: which cases a curator has reviewed, which rows are
+curated, replacing suggestions, accepting them.
 
-Two different questions have two names here:
+"Curated" is said of a row and of a case, and a case is asked about in two ways; each has its own name here:
+- a curated row (`origin` CURATED, as opposed to SUGGESTED): a curator entered it, accepted it (`accept`) or
+  edited it (`edited_by_curator`).
 - `reviewed` (by report): a curator entered, confirmed, corrected or deleted any part of the report's case. Such a
   case is never changed by suggestions again.
-- `has_suggestions` (by patient): some part of the patient's case is still a machine suggestion. The public
-  "Curated cases only" filter (PatientQuerySet.curated) leaves such patients out.
+- `has_suggestions` (by patient): some part of the patient's case is still a machine suggestion, so the case is
+  not wholly curated. The public "Curated cases only" filter (PatientQuerySet.curated) leaves such patients out.
 """
 
 from collections.abc import Iterable, Mapping
@@ -170,6 +173,14 @@ def accept(*, patients) -> int:
                 model.objects.filter(**{path: patient_ids}, **suggested), origin=Origin.CURATED
             )
     return changed
+
+
+def edited_by_curator(*, row: models.Model) -> None:
+    """A curator changed this row and is about to save it: a machine suggestion a curator edits is one they have
+    checked, so it becomes curated. Rows that are curated already, and rows with no origin (findings, reports),
+    stay as they are. The caller saves the row; rows of the same case the curator left untouched stay suggested."""
+    if getattr(row, "origin", None) == Origin.SUGGESTED:
+        row.origin = Origin.CURATED
 
 
 def has_suggestions(patient: Patient) -> bool:

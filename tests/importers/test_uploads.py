@@ -1,10 +1,14 @@
 import os
 import time
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reports.importers import uploads
+from reports.models import CaseReport
+
+SEED_PAGE = Path(__file__).resolve().parent.parent.parent / "fixtures" / "source" / "000_8d3d7cb61a81a9c9.txt"
 
 
 @pytest.fixture(autouse=True)
@@ -33,3 +37,45 @@ def test_uploads_nobody_confirmed_within_a_day_are_removed(upload_dir):
     fresh = uploads.keep(SimpleUploadedFile("new.xml", b"new"))
     assert uploads.path(stale) is None
     assert uploads.path(fresh) is not None
+
+
+@pytest.mark.django_db
+def test_a_checked_upload_waits_until_it_is_confirmed_once_then_is_removed(upload_dir):
+    waiting = {}
+    checked = uploads.check(
+        upload=SimpleUploadedFile("seed.txt", SEED_PAGE.read_bytes()), format="", skip_refused=False, waiting=waiting
+    )
+    assert checked.result.summary().startswith("seed.txt: would be: created 1, updated 0, unchanged 0")
+    assert list(waiting) == [checked.token]
+    assert CaseReport.objects.count() == 0
+
+    done = uploads.confirm(token=checked.token, waiting=waiting, user=None)
+    assert done.summary().startswith("seed.txt: imported: created 1, updated 0, unchanged 0")
+    assert (waiting, list(upload_dir.iterdir())) == ({}, [])
+    assert uploads.confirm(token=checked.token, waiting=waiting, user=None) is None
+    assert CaseReport.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_refused_upload_is_removed_at_once_and_cannot_be_confirmed(upload_dir):
+    waiting = {}
+    checked = uploads.check(
+        upload=SimpleUploadedFile("page.html", b"<!DOCTYPE html><html></html>"),
+        format="",
+        skip_refused=False,
+        waiting=waiting,
+    )
+    assert (checked.token, waiting, list(upload_dir.iterdir())) == ("", {}, [])
+
+
+@pytest.mark.django_db
+def test_a_token_not_waiting_here_imports_nothing(upload_dir):
+    token = uploads.keep(SimpleUploadedFile("seed.txt", SEED_PAGE.read_bytes()))
+    assert uploads.confirm(token=token, waiting={}, user=None) is None
+    assert CaseReport.objects.count() == 0
+
+
+def test_an_upload_is_too_large_past_the_limit_and_the_room_for_the_form(settings):
+    settings.IMPORT_MAX_UPLOAD_MB = 1
+    assert not uploads.too_large(content_length=1024 * 1024 + 64 * 1024)
+    assert uploads.too_large(content_length=1024 * 1024 + 64 * 1024 + 1)

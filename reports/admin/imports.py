@@ -1,0 +1,125 @@
+"""Importing files in the admin: the upload page (check a file, then confirm it) and the record of every import.
+
+The work is reports.importers.uploads; this module turns a request into its calls and its answer into the page."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from reports.importers import uploads
+from reports.importers.detect import FORMATS
+from reports.models import CaseReport, ImportRun
+
+# Where a curator's session keeps the uploads they checked and may confirm, by token.
+WAITING = "casebase_imports"
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        help_text=f"At most {settings.IMPORT_MAX_UPLOAD_MB} MB. A PubMed abstract page saved as text, MEDLINE/.nbib, "
+        "PubMed XML (.xml or .xml.gz), PubMed CSV, or a casebase JSON export."
+    )
+    format = forms.ChoiceField(
+        choices=[("", "Detect it from the file"), *FORMATS.items()], required=False, label="Read it as"
+    )
+    skip_refused = forms.BooleanField(
+        required=False,
+        label="Import the records that can be imported even if some are refused",
+        help_text="By default one refused record keeps the whole file out; the refused ones are always listed.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; at most {settings.IMPORT_MAX_UPLOAD_MB} MB can be "
+                "uploaded. Import larger files with `manage.py import_reports`."
+            )
+        return upload
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _page(request: HttpRequest, **context) -> TemplateResponse:
+    return TemplateResponse(
+        request,
+        "admin/reports/casereport/import.html",
+        {
+            **admin.site.each_context(request),
+            "opts": CaseReport._meta,
+            "title": "Import case reports",
+            "preview": None,  # the dry run's result, shown with a button to confirm
+            "result": None,  # the confirmed import's result
+            "form": ImportForm(),
+            **context,
+        },
+    )
+
+
+# Exempt from the CSRF middleware, whose check reads request.POST, that is the whole body: an upload over the limit
+# is refused before any of it is read (an answer that changes nothing), and every other request is checked by
+# Django's own CSRF protection (csrf_protect) on _check_or_import.
+@csrf_exempt
+@permission_required("reports.import_reports", raise_exception=True)
+def import_view(request: HttpRequest) -> TemplateResponse:
+    """Upload a file, see what it would change (a dry run), then confirm: the same import as the command."""
+    if request.method == "POST" and uploads.too_large(content_length=_content_length(request)):
+        messages.error(request, f"The upload is larger than {settings.IMPORT_MAX_UPLOAD_MB} MB; nothing was read.")
+        return _page(request)
+    return _check_or_import(request)
+
+
+@csrf_protect
+def _check_or_import(request: HttpRequest) -> TemplateResponse:
+    waiting = request.session.setdefault(WAITING, {})
+    if request.method != "POST":
+        return _page(request)
+    if "confirm" in request.POST:
+        result = uploads.confirm(token=request.POST.get("token", ""), waiting=waiting, user=request.user)
+        request.session.modified = True
+        if result is None:
+            messages.error(request, "That upload is no longer waiting to be imported; upload the file again.")
+            return _page(request)
+        notify = messages.success if result.ok else messages.warning if result.written else messages.error
+        notify(request, result.summary())
+        return _page(request, result=result)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, form=form)
+    checked = uploads.check(
+        upload=form.cleaned_data["file"],
+        format=form.cleaned_data["format"],
+        skip_refused=form.cleaned_data["skip_refused"],
+        waiting=waiting,
+    )
+    if checked.token:
+        request.session.modified = True
+    return _page(request, preview=checked.result, token=checked.token)
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """The record of every import: read only, since it says what happened."""
+
+    list_display = ["__str__", "started_at", "via", "user", "records", "created", "updated", "unchanged", "refused"]
+    list_filter = ["via", "format"]
+    list_select_related = ["user"]
+    search_fields = ["source"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
