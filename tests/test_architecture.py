@@ -14,6 +14,7 @@ LAYERS = [
     # The database and its helpers: text cleaning, identifiers, bulk writes, the history, the search index's sync.
     [
         "reports.text",
+        "reports.mesh",
         "reports.identifiers",
         "reports.bulk",
         "reports.history",

@@ -1,13 +1,17 @@
-"""Vocabulary terms and journals an import refers to by name: found in the database, or created, once each."""
+"""Vocabulary terms and journals an import refers to by name: found in the database, or created, once each; and
+MeSH loaded into the vocabulary of conditions and interventions."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 
 from reports import history
 from reports.cases.records import JournalRecord
-from reports.models import Journal
+from reports.mesh import Descriptor, Thesaurus
+from reports.models import Condition, Intervention, Journal
 
 
 class Vocabulary:
@@ -189,3 +193,82 @@ class Journals:
                 setattr(journal, name, value)
             journal.save(update_fields=list(changes))
             self._remember(journal)
+
+
+@dataclass
+class Loaded:
+    """What load_mesh did to one vocabulary."""
+
+    created: int = 0
+    updated: int = 0  # a term that was there already given its MeSH UI, tree numbers or more synonyms
+    unchanged: int = 0
+    # Descriptors left out because a term of the same name holds another MeSH UI: "name (UI held, UI wanted)".
+    conflicts: list[str] | None = None
+
+
+def load_mesh(*, thesaurus: Thesaurus) -> dict[type[models.Model], Loaded]:
+    """Every MeSH disease (C, F03) as a condition, every drug (D) and procedure (E02, E04) as an intervention.
+
+    A term already there is found by its MeSH UI, else by its name or one of its synonyms being the descriptor's
+    name or an entry term; it keeps its name, kind and synonyms and gains the MeSH UI, the tree numbers and the
+    entry terms it lacks. Run again, it changes nothing.
+    """
+    descriptors = list(thesaurus.by_ui.values())
+    wanted = {
+        Condition: [d for d in descriptors if d.is_disease],
+        Intervention: [d for d in descriptors if d.is_drug or d.is_procedure],
+    }
+    with transaction.atomic():
+        return {model: _load(model, found) for model, found in wanted.items()}
+
+
+def _load(model, descriptors: list[Descriptor]) -> Loaded:
+    done = Loaded(conflicts=[])
+    terms = list(model.objects.order_by("pk"))
+    by_ui = {term.mesh_ui: term for term in terms if term.mesh_ui}
+    by_name: dict[str, object] = {}
+    for term in terms:
+        for name in (*term.synonym_list, term.name):  # the name wins over another term's synonym
+            by_name[name.lower()] = term
+    changed, new = [], []
+    for descriptor in descriptors:
+        names = [descriptor.name.lower(), *descriptor.entry_terms]
+        term = by_ui.get(descriptor.ui) or next(
+            (by_name[name] for name in names if name in by_name and not by_name[name].mesh_ui), None
+        )
+        if term is None:
+            if (holder := by_name.get(descriptor.name.lower())) is not None:
+                done.conflicts.append(f"{descriptor.name} ({holder.mesh_ui} held, {descriptor.ui} wanted)")
+                continue
+            term = model(name=descriptor.name, **_mesh_values(model, descriptor, synonyms=[]))
+            if model is Intervention:
+                term.kind = Intervention.Kind.DRUG if descriptor.is_drug else Intervention.Kind.PROCEDURE
+            new.append(term)
+            by_ui[descriptor.ui] = term
+            by_name[descriptor.name.lower()] = term
+            continue
+        values = _mesh_values(model, descriptor, synonyms=[term.name, *term.synonym_list])
+        if all(getattr(term, name) == value for name, value in values.items()):
+            done.unchanged += 1
+            continue
+        for name, value in values.items():
+            setattr(term, name, value)
+        by_ui[descriptor.ui] = term
+        changed.append(term)
+    history.create(model, new)
+    history.update(model, changed, fields=["mesh_ui", "tree_numbers", "synonyms"])
+    done.created, done.updated = len(new), len(changed)
+    return done
+
+
+def _mesh_values(model, descriptor: Descriptor, *, synonyms: list[str]) -> dict[str, str]:
+    """A term's MeSH UI, tree numbers and synonyms: its own synonyms, then the entry terms it lacks."""
+    limit = model._meta.get_field("name").max_length
+    known = {name.lower() for name in synonyms} | {descriptor.name.lower()}
+    extra = [term for term in descriptor.entry_terms if term not in known and len(term) <= limit]
+    own = synonyms[1:] if synonyms else []
+    return {
+        "mesh_ui": descriptor.ui,
+        "tree_numbers": " ".join(descriptor.tree_numbers),
+        "synonyms": "\n".join([*own, *extra]),
+    }

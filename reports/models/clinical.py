@@ -17,9 +17,16 @@ class ClinicalTerm(NamedTerm):
 
     synonyms = models.TextField(blank=True, help_text="Other names, one per line (e.g. LDN).")
     mesh_ui = models.CharField("MeSH UI", max_length=10, blank=True)
+    # Where MeSH places the term ("C05.550.114.154.774 C20.111.199.774"): a search for a broad heading takes in
+    # every term whose tree number extends one of its own.
+    tree_numbers = models.TextField("MeSH tree numbers", blank=True, help_text="Separated by spaces.")
 
     class Meta(NamedTerm.Meta):
         abstract = True
+
+    @property
+    def tree_number_list(self) -> list[str]:
+        return self.tree_numbers.split()
 
     @property
     def synonym_list(self) -> list[str]:
