@@ -11,8 +11,9 @@ SQLite: FTS5 table reports_search (rowid = report id; columns title, clinical, t
 tokenizer porter + unicode61 without diacritics. Row-level triggers refresh the touched report's row.
 
 install() is idempotent and runs after every `migrate` (reports/apps.py): SQLite drops a table's triggers when a
-migration rebuilds the table, and install() puts them back. reports/search.py is the only code that reads these
-tables.
+migration rebuilds the table, and install() puts them back. reports/search/engine.py is the only code that reads
+these tables. This module imports nothing of casebase, so that the models' writers (imports, suggestions) can use it
+from below the rest of reports/search/.
 """
 
 import contextlib
@@ -255,7 +256,7 @@ def deferred(connection):
     per inserted row. Must be used inside a transaction, so that nobody else ever sees the switch, and an error
     that leaves the block must leave the transaction too (`with transaction.atomic(), deferred(connection):`)."""
     if not connection.in_atomic_block:
-        raise RuntimeError("search_index.deferred() needs a transaction")
+        raise RuntimeError("reports.search.index.deferred() needs a transaction")
     vendor = _vendor(connection)
     with connection.cursor() as cursor:
         if vendor == "postgresql":
