@@ -39,10 +39,11 @@ def query_set() -> list[tuple[str, str, str]]:
     from django.db.models import Count
 
     from reports.models import CaseReport, Condition, Intervention, Journal, PublicationType
-    from reports.search import search_reports
+    from reports.search.engine import matching
+    from reports.search.query import parse
 
     def hits(word):
-        return search_reports(CaseReport.objects.all(), word).count()
+        return matching(CaseReport.objects.all(), query=parse(word)).count()
 
     common = max(WORDS_COMMON, key=hits)
     rare = min((w for w in WORDS_RARE if hits(w)), key=hits, default=WORDS_RARE[0])

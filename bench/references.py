@@ -50,7 +50,7 @@ def copy_reference(source: str, target: str, work: Path) -> dict:
     import psycopg
     from django.db import connection, transaction
 
-    from reports import search_index
+    import reports.search.index as search_index
 
     dumps = []
     with psycopg.connect(source) as conn, conn.cursor() as cursor:
@@ -89,7 +89,7 @@ def loaddata_reference(source: str, work: Path) -> dict:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from reports import search_index
+    import reports.search.index as search_index
     from reports.models import CaseReport
 
     fixture = work / "source.json"
@@ -107,7 +107,7 @@ def bulk_create_reference(source: str, work: Path) -> dict:
     from django.core import serializers
     from django.db import connection, transaction
 
-    from reports import search_index
+    import reports.search.index as search_index
     from reports.models import CaseReport
 
     fixture = work / "source.json"

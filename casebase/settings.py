@@ -195,11 +195,11 @@ AXES_CLIENT_IP_CALLABLE = "reports.accounts.client_address"
 
 # Clinical lists are browsed page by page; this is the page size of the public list.
 REPORTS_PER_PAGE = env.int("REPORTS_PER_PAGE", default=25)
-# The list counts matches up to this many and says "more than" past it (reports/paging.py): an exact count of a
+# The list counts matches up to this many and says "more than" past it (reports/search/paging.py): an exact count of a
 # common word among millions of reports would cost more than the rest of the page.
 REPORTS_COUNT_LIMIT = env.int("REPORTS_COUNT_LIMIT", default=10_000)
-# Past this many matches the facets count the newest this many (reports/facets.py) and say so; past
-# REPORTS_COUNT_LIMIT matches, a search lists the newest first instead of ranking them all (reports/views.py).
+# Past this many matches the facets count the newest this many (reports/search/facets.py) and say so; past
+# REPORTS_COUNT_LIMIT matches, a search lists the newest first instead of ranking them all (reports/search/listing.py).
 FACET_SAMPLE = env.int("FACET_SAMPLE", default=1_000)
 
 # `loaddata seed` finds fixtures/seed.json here.

@@ -7,7 +7,7 @@ def keep_search_index(sender, using, **kwargs):
     from django.db import connections
     from django.db.migrations.recorder import MigrationRecorder
 
-    from reports import search_index
+    import reports.search.index as search_index
 
     connection = connections[using]
     applied = MigrationRecorder(connection).applied_migrations()

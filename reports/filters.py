@@ -1,9 +1,8 @@
-"""The public list's filters: the only place that turns request.GET into a queryset of case reports."""
+"""The public list's filters: the only place that turns request.GET into a selection of case reports."""
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from reports.models import (
     AGE_GROUPS,
@@ -18,9 +17,11 @@ from reports.models import (
     ReportKeyword,
     ReportPublicationType,
 )
-from reports.search import SearchError, order_by_relevance, parse, search_reports
+from reports.search.engine import matching
+from reports.search.listing import Selection
+from reports.search.query import SearchError, parse
 
-# These describe one patient and are applied together (see CaseReportFilter.filter_queryset), so that
+# These describe one patient and are applied together (see CaseReportFilter.selection), so that
 # "female, aged 40-60, given LDN, improved" matches a report only when the same patient is all of that.
 PATIENT_FILTERS = (
     "condition",
@@ -34,13 +35,6 @@ PATIENT_FILTERS = (
     "age_group",
     "curated",
 )
-
-SORTS = {
-    "newest": CaseReport._meta.ordering,
-    "oldest": ["pub_sort", "id"],
-    "title": [Lower("title"), "id"],
-}
-
 
 # Ids are 64-bit integers: a larger number is refused with a message rather than overflow the database's integers.
 MAX_ID = 2**63 - 1
@@ -63,13 +57,14 @@ class CaseReportFilterForm(forms.Form):
             field.widget.attrs["form"] = FORM_ID
 
     def clean_q(self):
+        # Parsed here, once: the search filter, the ranking and the passages all use this Query (None: no search).
         text = self.cleaned_data.get("q") or ""
-        if text.strip():
-            try:
-                parse(text)
-            except SearchError as error:
-                raise forms.ValidationError(str(error)) from None
-        return text
+        if not text.strip():
+            return None
+        try:
+            return parse(text)
+        except SearchError as error:
+            raise forms.ValidationError(str(error)) from None
 
     def clean(self):
         cleaned = super().clean()
@@ -84,7 +79,7 @@ class CaseReportFilterForm(forms.Form):
                 self.add_error(name, f"Give years between {EARLIEST_YEAR} and {LATEST_YEAR}.")
             if low is not None and high is not None and low > high:
                 self.add_error(name, f"{label}: the lower bound ({low}) is above the upper bound ({high}).")
-        if cleaned.get("sort") == "relevance" and not (cleaned.get("q") or "").strip():
+        if cleaned.get("sort") == "relevance" and cleaned.get("q") is None:
             self.add_error("sort", "Sorting by relevance needs words to search for.")
         return cleaned
 
@@ -96,7 +91,7 @@ class CaseReportFilter(django_filters.FilterSet):
         help_text='Words anywhere in the report; "an exact phrase"; -word to leave out; or between alternatives.',
     )
 
-    # Patient-level filters: combined in filter_queryset, never applied one by one.
+    # Patient-level filters: combined in selection(), never applied one by one.
     condition = django_filters.CharFilter(label="Condition")
     condition_id = django_filters.NumberFilter(label="Condition (exact)", min_value=1, max_value=MAX_ID)
     certainty = django_filters.ChoiceFilter(label="Diagnostic certainty", choices=Diagnosis.Certainty.choices)
@@ -138,7 +133,7 @@ class CaseReportFilter(django_filters.FilterSet):
             ("oldest", "Oldest first"),
             ("title", "Title"),
         ],
-        method="ignore",  # applied last, in filter_queryset
+        method="ignore",  # applied last, by Selection.ordered() or the list's page()
         empty_label="Relevance when searching, else newest",
     )
 
@@ -148,6 +143,15 @@ class CaseReportFilter(django_filters.FilterSet):
         form = CaseReportFilterForm
 
     def filter_queryset(self, queryset):
+        # What `qs` gives, and so downloads and the export command: every selected report in the list's order.
+        return self.selection(queryset).ordered()
+
+    def selection(self, queryset: QuerySet | None = None) -> Selection:
+        """What the filters select from `queryset` (this filterset's own when None), with the search and the sort
+        asked for; the list reads its page of it (reports.search.listing.page)."""
+        queryset = self.queryset.all() if queryset is None else queryset
+        if not self.is_bound:
+            return Selection(reports=queryset)
         data = self.form.cleaned_data
         for name, value in data.items():
             if name not in PATIENT_FILTERS:
@@ -157,11 +161,7 @@ class CaseReportFilter(django_filters.FilterSet):
             # The reports of the matching patients, found once (an IN over one subquery), rather than a correlated
             # EXISTS per report: SQLite would walk the sex-and-age index once for every report of the database.
             queryset = queryset.filter(pk__in=Patient.objects.matching(**criteria).values("report_id"))
-        text = (data.get("q") or "").strip()
-        sort = data.get("sort") or ("relevance" if text else "newest")
-        if sort == "relevance":
-            return order_by_relevance(queryset, text)
-        return queryset.order_by(*SORTS[sort])
+        return Selection(reports=queryset, query=data.get("q"), sort=data.get("sort") or "", criteria=criteria)
 
     def patient_criteria(self) -> dict:
         """The patient-level filters that are set, as Patient.objects.matching() takes them."""
@@ -188,7 +188,7 @@ class CaseReportFilter(django_filters.FilterSet):
         return queryset
 
     def filter_text(self, queryset, name, value):
-        return search_reports(queryset, value)
+        return matching(queryset, query=value)
 
     def filter_journal(self, queryset, name, value):
         return queryset.filter(Q(journal__title__icontains=value) | Q(journal__iso_abbreviation__icontains=value))

@@ -5,15 +5,15 @@ import logging
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
-from django.views.generic import DetailView
+from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from reports import evidence, facets, search
+from reports import evidence
 from reports.exporters import iter_csv, iter_json
 from reports.filters import CaseReportFilter
 from reports.models import CaseReport, Condition, Intervention, Patient
-from reports.paging import CappedPaginator, Matches, read_matches
 from reports.patient_filters import PatientFilter
+from reports.search import listing
 
 logger = logging.getLogger(__name__)
 
@@ -25,55 +25,31 @@ def nearest_page(request, paginator):
     return paginator, page, page.object_list, page.has_other_pages()
 
 
-class CaseReportListView(FilterView):
-    queryset = CaseReport.objects.for_list()
-    filterset_class = CaseReportFilter
-    paginate_by = settings.REPORTS_PER_PAGE
-    paginator_class = CappedPaginator  # counts up to REPORTS_COUNT_LIMIT: "more than 10,000 reports"
+class CaseReportListView(TemplateView):
+    """The list: the filters select, reports.search.listing.page() reads the page, the template shows it."""
+
     template_name = "reports/casereport_list.html"
 
-    def paginate_queryset(self, queryset, page_size):
-        # A queryset is ranked only when the filters are valid and there are words to search for.
-        text = self.filterset.form.cleaned_data["q"] if search.ranked(queryset) else ""
-        matches = read_matches(queryset, rows=self.get_queryset(), text=text)
-        paginator = self.get_paginator(matches, page_size)
-        paginator.unranked = matches.unranked
-        return nearest_page(self.request, paginator)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        valid = not self.filterset.is_bound or self.filterset.is_valid()
-        text = self.filterset.form.cleaned_data.get("q", "") if self.filterset.is_bound and valid else ""
-        passages = search.snippets([report.pk for report in context["object_list"]], text) if text else {}
-        for report in context["object_list"]:
-            report.snippet = passages.get(report.pk, "")
-        paginator = context.get("paginator")
-        context["facet_sample"] = (
-            settings.FACET_SAMPLE if paginator and paginator.count > settings.FACET_SAMPLE else None
+    def get(self, request, *args, **kwargs):
+        filterset = CaseReportFilter(request.GET or None, request=request, queryset=CaseReport.objects.for_list())
+        if filterset.is_bound and not filterset.is_valid():
+            return self.render_to_response(self.get_context_data(filter=filterset, object_list=[]), status=400)
+        results = listing.page(
+            selection=filterset.selection(),
+            rows=CaseReport.objects.for_list(),
+            current=request.GET,
+            per_page=settings.REPORTS_PER_PAGE,
         )
-        matches = paginator.object_list if paginator and isinstance(paginator.object_list, Matches) else None
-        context["facets"] = (
-            facets.compute(
-                self.filterset.qs,
-                criteria=self.filterset.patient_criteria(),
-                current=self.request.GET,
-                sample=settings.FACET_SAMPLE,
-                newest=(
-                    matches.first(settings.FACET_SAMPLE, order=CaseReport._meta.ordering)
-                    if matches is not None  # no matches is an answer too: nothing for the facets to read
-                    else None
-                ),
-            )
-            if valid
-            else []
+        context = self.get_context_data(
+            filter=filterset,
+            object_list=results.reports,
+            page_obj=results.paging,
+            too_many_to_rank=results.too_many_to_rank,
+            facets=results.facets,
+            facet_sample=results.facet_sample,
+            narrowings=results.narrowings,
         )
-        context["narrowings"] = facets.narrowings(self.request.GET) if valid else []
-        return context
-
-    def render_to_response(self, context, **response_kwargs):
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            response_kwargs["status"] = 400
-        return super().render_to_response(context, **response_kwargs)
+        return self.render_to_response(context)
 
 
 class CaseReportDetailView(DetailView):

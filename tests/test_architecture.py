@@ -9,7 +9,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "reports"
 
 # Each layer may import the layers before it, never one after it. A module of reports/ not named here (views,
-# admin, filters, facets, commands ...) is at the top and may import any of these.
+# admin, filters, commands ...) is at the top and may import any of these. A module is in the first layer that
+# names it or a package around it: reports.search.index is in the lowest layer, the rest of reports.search higher.
 LAYERS = [
     # The database and its helpers: text cleaning, identifiers, bulk writes, the history, the search index's sync.
     [
@@ -18,12 +19,12 @@ LAYERS = [
         "reports.identifiers",
         "reports.bulk",
         "reports.history",
-        "reports.search_index",
+        "reports.search.index",
         "reports.models",
     ],
     ["reports.cases"],
     ["reports.suggestions"],
-    ["reports.importers", "reports.exporters"],
+    ["reports.importers", "reports.exporters", "reports.search"],
 ]
 
 

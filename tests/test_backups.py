@@ -18,7 +18,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.utils import load_backend
 
-from reports import search_index
+import reports.search.index as search_index
 from reports.backups import PG_DUMP_MAGIC, BackupError, backup, describe, restore
 from reports.importers.service import import_file
 from reports.models import CaseReport

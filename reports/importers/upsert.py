@@ -23,7 +23,8 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 
-from reports import bulk, history, search_index
+import reports.search.index as search_index
+from reports import bulk, history
 from reports.cases.records import ArticleRecord, AuthorRecord, PatientRecord, TermRecord
 from reports.cases.store import replace_suggestions, reviewed, stored_cases, write_cases
 from reports.cases.vocabulary import Journals, Vocabulary

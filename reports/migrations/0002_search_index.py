@@ -1,16 +1,16 @@
-"""The full-text search index and the triggers that keep it (reports/search_index.py says how)."""
+"""The full-text search index and the triggers that keep it (reports/search/index.py says how)."""
 
 from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from reports import search_index
+    import reports.search.index as search_index
 
     search_index.install(schema_editor.connection)
 
 
 def backwards(apps, schema_editor):
-    from reports import search_index
+    import reports.search.index as search_index
 
     search_index.uninstall(schema_editor.connection)
 

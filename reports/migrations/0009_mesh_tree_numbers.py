@@ -4,13 +4,13 @@ from django.db import migrations, models
 
 
 def drop_search_triggers(apps, schema_editor):
-    from reports import search_index
+    import reports.search.index as search_index
 
     search_index.before_table_changes(schema_editor.connection)
 
 
 def install_search_triggers(apps, schema_editor):
-    from reports import search_index
+    import reports.search.index as search_index
 
     search_index.install(schema_editor.connection)
 

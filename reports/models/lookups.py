@@ -1,6 +1,6 @@
 """`field__any_of=[ids]`: a list of ids read earlier, sent as one array parameter on PostgreSQL.
 
-The list page reads its 1,000 newest matches once and names them in every facet query (reports/facets.py). With
+The list page reads its 1,000 newest matches once and names them in every facet query (reports/search/facets.py). With
 `__in`, Django prepares and compiles one placeholder per id for each of those queries, and PostgreSQL parses them
 all again: on a page of eight such queries that took longer than the queries themselves. `= ANY(%s)` with the list
 as one array costs the same to build whatever its length, and PostgreSQL plans it like the IN list (an index scan

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
-from reports import search_index
+import reports.search.index as search_index
 from reports.cases.store import replace_suggestions, reviewed, vocabularies, with_patients
 from reports.models import (
     CaseReport,

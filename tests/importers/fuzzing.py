@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from hypothesis import currently_in_test_context, event
 from hypothesis import strategies as st
 
-from reports import search_index
+import reports.search.index as search_index
 from reports.importers.results import ImportResult, Problem
 from reports.importers.service import import_file
 

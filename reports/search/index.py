@@ -11,8 +11,9 @@ SQLite: FTS5 table reports_search (rowid = report id; columns title, clinical, t
 tokenizer porter + unicode61 without diacritics. Row-level triggers refresh the touched report's row.
 
 install() is idempotent and runs after every `migrate` (reports/apps.py): SQLite drops a table's triggers when a
-migration rebuilds the table, and install() puts them back. reports/search.py is the only code that reads these
-tables.
+migration rebuilds the table, and install() puts them back. reports/search/engine.py is the only code that reads
+these tables. This module imports nothing of casebase, so that the models' writers (imports, suggestions) can use it
+from below the rest of reports/search/.
 """
 
 import contextlib
@@ -184,17 +185,18 @@ def _postgresql_uninstall() -> list[str]:
     return statements
 
 
-SQLITE_DOCUMENT = (
-    "SELECT r.id, r.title || ' ' || r.vernacular_title, {clinical}, {terms}, {people}, r.abstract "
-    "FROM reports_casereport r WHERE r.id IN ({ids})"
-)
+def _sqlite_documents(ids: str) -> str:
+    """The statement that writes the FTS5 rows of the reports `ids` names (a subquery, or placeholders): the
+    triggers, refresh() and rebuild() all write a document with it."""
+    agg = "group_concat"
+    return (
+        "INSERT INTO reports_search (rowid, title, clinical, terms, people, abstract) "
+        f"SELECT r.id, r.title || ' ' || r.vernacular_title, {CLINICAL.format(agg=agg)}, {TERMS.format(agg=agg)}, "
+        f"{PEOPLE.format(agg=agg)}, r.abstract FROM reports_casereport r WHERE r.id IN ({ids})"
+    )
 
 
 def _sqlite_install() -> list[str]:
-    agg = "group_concat"
-    document = SQLITE_DOCUMENT.format(
-        clinical=CLINICAL.format(agg=agg), terms=TERMS.format(agg=agg), people=PEOPLE.format(agg=agg), ids="{ids}"
-    )
     statements = [
         "CREATE VIRTUAL TABLE IF NOT EXISTS reports_search USING fts5("
         "title, clinical, terms, people, abstract, tokenize = 'porter unicode61 remove_diacritics 2')",
@@ -222,9 +224,7 @@ def _sqlite_install() -> list[str]:
         statements.append(f"DROP TRIGGER IF EXISTS {name}")  # so that a changed definition takes effect
         statements.append(
             f"CREATE TRIGGER {name} AFTER {kind} ON {table} {when}BEGIN "
-            f"DELETE FROM reports_search WHERE rowid IN ({ids}); "
-            f"INSERT INTO reports_search (rowid, title, clinical, terms, people, abstract) {document.format(ids=ids)}; "
-            "END"
+            f"DELETE FROM reports_search WHERE rowid IN ({ids}); {_sqlite_documents(ids)}; END"
         )
     return statements
 
@@ -256,7 +256,7 @@ def deferred(connection):
     per inserted row. Must be used inside a transaction, so that nobody else ever sees the switch, and an error
     that leaves the block must leave the transaction too (`with transaction.atomic(), deferred(connection):`)."""
     if not connection.in_atomic_block:
-        raise RuntimeError("search_index.deferred() needs a transaction")
+        raise RuntimeError("reports.search.index.deferred() needs a transaction")
     vendor = _vendor(connection)
     with connection.cursor() as cursor:
         if vendor == "postgresql":
@@ -282,19 +282,11 @@ def refresh(connection, report_ids) -> None:
         if _vendor(connection) == "postgresql":
             cursor.execute("SELECT casebase_search_refresh(%s::bigint[])", [ids])
             return
-        agg = "group_concat"
-        document = SQLITE_DOCUMENT.format(
-            clinical=CLINICAL.format(agg=agg), terms=TERMS.format(agg=agg), people=PEOPLE.format(agg=agg), ids="{ids}"
-        )
         for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
             chunk = ids[start : start + 500]
             placeholders = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"DELETE FROM reports_search WHERE rowid IN ({placeholders})", chunk)
-            cursor.execute(
-                "INSERT INTO reports_search (rowid, title, clinical, terms, people, abstract) "
-                + document.format(ids=placeholders),
-                chunk,
-            )
+            cursor.execute(_sqlite_documents(placeholders), chunk)
 
 
 def _rebuild_statements(vendor: str) -> list[str]:
@@ -303,15 +295,7 @@ def _rebuild_statements(vendor: str) -> list[str]:
             "TRUNCATE reports_searchindex",
             "SELECT casebase_search_refresh(ARRAY(SELECT id FROM reports_casereport))",
         ]
-    agg = "group_concat"
-    document = SQLITE_DOCUMENT.format(
-        clinical=CLINICAL.format(agg=agg), terms=TERMS.format(agg=agg), people=PEOPLE.format(agg=agg), ids="{ids}"
-    )
-    return [
-        "DELETE FROM reports_search",
-        "INSERT INTO reports_search (rowid, title, clinical, terms, people, abstract) "
-        + document.format(ids="SELECT id FROM reports_casereport"),
-    ]
+    return ["DELETE FROM reports_search", _sqlite_documents("SELECT id FROM reports_casereport")]
 
 
 def _vendor(connection) -> str:

@@ -1,99 +1,22 @@
-"""Full-text search over case reports: the one place that knows how each database searches.
+"""The search engine: the one place that knows how each database searches (PostgreSQL tsvector, SQLite FTS5).
 
-Users type what they would type into a web search engine: words (all must match), "an exact phrase", -excluded
-words, and `or` between alternatives. parse() turns any text into that structure (it never fails); the two
-compilers turn the structure into PostgreSQL tsquery expressions and SQLite FTS5 MATCH expressions, so both
-databases answer the same question. The index itself is reports/search_index.py.
+A Query (reports/search/query.py) compiles to PostgreSQL tsquery expressions and to SQLite FTS5 MATCH expressions,
+so both databases answer the same question. The tables read here are kept by reports/search/index.py.
 """
 
 import html
-import re
-from dataclasses import dataclass, field
 
 from django.db import connection, connections, router
 from django.db.models import F, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
-MAX_QUERY_LENGTH = 500
-MAX_TERMS = 32
+from reports.models import CaseReport
+from reports.search.query import Query, Term
+
 # Highlight marks from private-use code points, which no PubMed text contains, so that the snippet can be escaped
 # as a whole before the marks become <mark> elements.
 _MARK_START, _MARK_END = "\ue000", "\ue001"
-_WORD = re.compile(r"\w+")
-_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-# PostgreSQL's English stop words (tsearch_data/english.stop): dropped from plain words on both databases, since
-# PostgreSQL's index has none of them.
-STOP_WORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being below between both
-    but by can did do does doing don down during each few for from further had has have having he her here hers
-    herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off on
-    once only or other our ours ourselves out over own s same she should so some such t than that the their theirs
-    them themselves then there these they this those through to too under until up very was we were what when
-    where which while who whom why will with you your yours yourself yourselves""".split()  # noqa: SIM905 (a word list reads better as text)
-)
-
-
-class SearchError(ValueError):
-    """The text holds nothing to search for; the message says why, for the person who typed it."""
-
-
-@dataclass(frozen=True)
-class Term:
-    words: tuple[str, ...]  # several words are a phrase
-    negated: bool = False
-
-
-@dataclass
-class Query:
-    """Groups that must all match; a group matches when any of its terms does. Negated terms must not match."""
-
-    groups: list[list[Term]] = field(default_factory=list)
-    excluded: list[Term] = field(default_factory=list)
-
-    @property
-    def words(self) -> list[str]:
-        return [word for group in self.groups for term in group for word in term.words]
-
-
-def parse(text: str) -> Query:
-    """The structure of what someone typed; raises SearchError when it has no word to look for."""
-    text = _CONTROL.sub(" ", text or "")[:MAX_QUERY_LENGTH]
-    query = Query()
-    join_next = False
-    count = 0
-    for match in _TOKEN.finditer(text):
-        negated_phrase, phrase, plain = match.groups()
-        if plain is not None and plain.lower() == "or":
-            join_next = bool(query.groups)
-            continue
-        if phrase is not None:
-            words = tuple(w.lower() for w in _WORD.findall(phrase))
-            negated = bool(negated_phrase)
-        else:
-            negated = plain.startswith("-") and len(plain) > 1
-            words = tuple(w.lower() for w in _WORD.findall(plain[1:] if negated else plain))
-            if len(words) == 1 and words[0] in STOP_WORDS:
-                words = ()
-        if not words or count >= MAX_TERMS:
-            continue
-        count += 1
-        term = Term(words=words, negated=negated)
-        if negated:
-            query.excluded.append(term)
-        elif join_next:
-            query.groups[-1].append(term)
-        else:
-            query.groups.append([term])
-        join_next = False
-    if not query.groups and not query.excluded:
-        raise SearchError(
-            'There is nothing to search for in that: type a word, "a phrase in quotes", or -word to leave '
-            "reports out (common words like 'the' and 'of' are not searched)."
-        )
-    return query
 
 
 # PostgreSQL -------------------------------------------------------------------------------------------------------
@@ -137,29 +60,33 @@ def _fts(query: Query) -> str:
 # The search itself ------------------------------------------------------------------------------------------------
 
 
-def search_reports(queryset: QuerySet, text: str) -> QuerySet:
-    """The reports of `queryset` that match `text`. Raises SearchError when the text has nothing to search for."""
-    query = parse(text)
+def matching(reports: QuerySet, *, query: Query) -> QuerySet:
+    """The reports of `reports` that match `query`."""
     if connection.vendor == "postgresql":
         sql, params = _tsquery(query)
-        return queryset.filter(
+        return reports.filter(
             pk__in=RawSQL(f"SELECT report_id FROM reports_searchindex WHERE document @@ ({sql})", params)
         )
     if not query.groups:  # only exclusions: FTS5 cannot say "not", so leave out what matches
         excluded = " OR ".join(_fts_term(term) for term in query.excluded)
-        return queryset.exclude(
+        return reports.exclude(
             pk__in=RawSQL("SELECT rowid FROM reports_search WHERE reports_search MATCH %s", [excluded])
         )
-    return queryset.filter(
+    return reports.filter(
         pk__in=RawSQL("SELECT rowid FROM reports_search WHERE reports_search MATCH %s", [_fts(query)])
     )
 
 
-def order_by_relevance(queryset: QuerySet, text: str) -> QuerySet:
+def ranks(query: Query) -> bool:
+    """Whether by_relevance() orders reports by `query`. FTS5 ranks only by words that match, so a query of
+    exclusions alone is not ranked there; PostgreSQL ranks it too (every report equal: newest first)."""
+    return connection.vendor == "postgresql" or bool(query.groups)
+
+
+def by_relevance(reports: QuerySet, *, query: Query) -> QuerySet:
     """Best matches first: title and clinical terms weigh more than keywords, authors and journal, and those
-    more than the abstract. Reports that match equally stay newest first."""
-    query = parse(text)
-    table = queryset.model._meta.db_table
+    more than the abstract. Reports that match equally stay newest first. Unchanged when not ranks(query)."""
+    table = reports.model._meta.db_table
     if connection.vendor == "postgresql":
         sql, params = _tsquery(query, positive_only=True)
         rank = RawSQL(
@@ -177,28 +104,15 @@ def order_by_relevance(queryset: QuerySet, text: str) -> QuerySet:
             output_field=FloatField(),
         )
     else:
-        return queryset
-    return queryset.annotate(search_rank=rank).order_by(F("search_rank").desc(nulls_last=True), "-pub_sort", "-id")
+        return reports
+    return reports.annotate(search_rank=rank).order_by(F("search_rank").desc(nulls_last=True), "-pub_sort", "-id")
 
 
-def ranked(queryset: QuerySet) -> bool:
-    """Whether the queryset is ordered by relevance (order_by_relevance)."""
-    return "search_rank" in queryset.query.annotations
-
-
-def snippets(report_ids: list[int], text: str, *, words: int = 30) -> dict[int, SafeString]:
+def snippets(*, report_ids: list[int], query: Query, words: int = 30) -> dict[int, SafeString]:
     """A highlighted passage of each report's abstract (or title, when it has no abstract), HTML-escaped, with
-    the matching words in <mark>."""
-    if not report_ids:
+    the matching words in <mark>. None for a query of exclusions alone: no word of it is in the reports."""
+    if not report_ids or not query.groups:
         return {}
-    try:
-        query = parse(text)
-    except SearchError:
-        return {}
-    if not query.groups:
-        return {}
-    from reports.models import CaseReport
-
     # A raw query: it goes where the router sends the page's other reads (a replica, for a public page).
     database = connections[router.db_for_read(CaseReport)]
     with database.cursor() as cursor:

@@ -3,8 +3,10 @@
 import pytest
 from django.db import connection
 
-from reports import search_index
+import reports.search.index as search_index
 from reports.models import CaseReport
+from reports.search.engine import matching
+from reports.search.query import parse
 from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
@@ -46,15 +48,13 @@ def test_install_puts_back_lost_triggers_and_missing_documents():
 def test_a_deferred_writer_refreshes_the_documents_itself():
     from django.db import transaction
 
-    from reports.search import search_reports
-
     with transaction.atomic(), search_index.deferred(connection):
         report = make_report(title="Written while postponed")
-        assert not search_reports(CaseReport.objects.all(), "postponed").exists()
+        assert not matching(CaseReport.objects.all(), query=parse("postponed")).exists()
         search_index.refresh(connection, [report.pk])
-        assert search_reports(CaseReport.objects.all(), "postponed").exists()
+        assert matching(CaseReport.objects.all(), query=parse("postponed")).exists()
     make_report(title="Refreshed straight away")
-    assert search_reports(CaseReport.objects.all(), "straight").count() == 1
+    assert matching(CaseReport.objects.all(), query=parse("straight")).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,9 +4,9 @@ Counting every match of a common word among millions of reports takes longer tha
 and nobody reads past the first few hundred pages: the count stops at a limit (settings.REPORTS_COUNT_LIMIT),
 and the page says "more than 10,000" then. Below the limit the count is exact.
 
-The list reads its matches once, as ids in order (read_matches, Matches): the count, the page and the facets'
-newest matches all come from that one read. Asked separately, each of them joined every match again (three
-times the cost of a condition filter at a million reports). A search ranks the matches it found, by id.
+The list reads its matches once, as ids in order (Matches): the count, the page and the facets' newest matches
+all come from that one read. Asked separately, each of them joined every match again (three times the cost of a
+condition filter at a million reports). reports/search/listing.py decides what is read, and in which order.
 """
 
 from collections.abc import Sequence
@@ -15,9 +15,6 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
-
-from reports import search
-from reports.models import CaseReport
 
 
 class Matches(Sequence):
@@ -36,7 +33,6 @@ class Matches(Sequence):
         # Without order_by(), a queryset is in its model's Meta.ordering (the list's first page has no filters).
         self.order = tuple(query.order_by or (queryset.model._meta.ordering if query.default_ordering else ()))
         self.counted, self.at_least = counted, at_least
-        self.unranked = False  # set by read_matches for a search with too many matches to rank
         self.read = limit + 1 if counted is None else 0  # how many ids were asked for
         self.ids = self._read(self.read) if counted is None else []
 
@@ -71,31 +67,6 @@ class Matches(Sequence):
         return None
 
 
-def read_matches(queryset: QuerySet, *, rows: QuerySet, text: str = "", limit: int | None = None) -> Matches:
-    """The list's matches: `queryset` as CaseReportFilter filtered and sorted it, `rows` what the page shows of a
-    report, `text` the words searched for when the queryset is ranked by relevance."""
-    limit = limit if limit is not None else settings.REPORTS_COUNT_LIMIT
-    if not search.ranked(queryset):
-        return Matches(queryset, rows=rows, limit=limit)
-    # Ranking every match is the cost: find them first (stopping past the limit), and rank only below it, those
-    # matches by id (the filters are not asked again).
-    found = list(queryset.order_by().values_list("pk", flat=True)[: limit + 1])
-    if len(found) <= limit:
-        ranked = search.order_by_relevance(CaseReport.objects.filter(pk__any_of=found), text)
-        return Matches(ranked, rows=rows, limit=limit)
-    # Too many matches to rank them all quickly: newest first, and the page says so. Counted already, so only the
-    # page's and the facets' newest ids are read.
-    matches = Matches(
-        queryset.order_by(*CaseReport._meta.ordering),
-        rows=rows,
-        limit=limit,
-        counted=limit + 1,
-        at_least=settings.FACET_SAMPLE,
-    )
-    matches.unranked = True
-    return matches
-
-
 class CappedPaginator(Paginator):
     """A Paginator whose count stops at `limit`: `capped` says when more reports match."""
 
@@ -103,7 +74,6 @@ class CappedPaginator(Paginator):
         super().__init__(*args, **kwargs)
         self.limit = limit if limit is not None else settings.REPORTS_COUNT_LIMIT
         self.capped = False
-        self.unranked = False  # set by the list when a search matched too many reports to rank them all
 
     @cached_property
     def count(self) -> int:

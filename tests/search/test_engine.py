@@ -1,4 +1,4 @@
-"""Full-text search: what a query means, what it finds on either database, and that any text is safe."""
+"""The search engine: what a query finds on either database, its order and passages, and that any text is safe."""
 
 import contextlib
 import json
@@ -12,44 +12,13 @@ from hypothesis import strategies as st
 
 from reports.importers.service import import_file
 from reports.models import CaseReport, Citation, Condition, Keyword, MeshDescriptor, MeshHeading, ReportKeyword
-from reports.search import Query, SearchError, Term, order_by_relevance, parse, search_reports, snippets
+from reports.search.engine import by_relevance, matching, snippets
+from reports.search.query import SearchError, parse
 from tests.factories import make_patient, make_report
 
 
 def titles(text: str) -> list[str]:
-    return sorted(search_reports(CaseReport.objects.all(), text).values_list("title", flat=True))
-
-
-# What a query means ----------------------------------------------------------------------------------------------
-
-
-def test_words_must_all_match_and_phrases_keep_their_order():
-    assert parse('naltrexone "low dose" fatigue') == Query(
-        groups=[[Term(("naltrexone",))], [Term(("low", "dose"))], [Term(("fatigue",))]]
-    )
-
-
-def test_or_joins_alternatives_and_a_minus_leaves_out():
-    assert parse('LDN or naltrexone -mouse -"animal model"') == Query(
-        groups=[[Term(("ldn",)), Term(("naltrexone",))]],
-        excluded=[Term(("mouse",), negated=True), Term(("animal", "model"), negated=True)],
-    )
-
-
-def test_a_hyphenated_word_is_a_phrase_and_punctuation_is_not_syntax():
-    assert parse("low-dose (naltrexone) * & | ! <-> :*") == Query(
-        groups=[[Term(("low", "dose"))], [Term(("naltrexone",))]]
-    )
-
-
-@pytest.mark.parametrize("text", ["", "   ", "the of and", '""', "- -- or", "\x00\x01", "*&|!"])
-def test_text_with_nothing_to_search_for_is_explained(text):
-    with pytest.raises(SearchError, match="There is nothing to search for"):
-        parse(text)
-
-
-def test_an_unclosed_quote_runs_to_the_end():
-    assert parse('"low dose naltrexone') == Query(groups=[[Term(("low", "dose", "naltrexone"))]])
+    return sorted(matching(CaseReport.objects.all(), query=parse(text)).values_list("title", flat=True))
 
 
 # What it finds --------------------------------------------------------------------------------------------------
@@ -120,7 +89,8 @@ def test_title_and_clinical_matches_rank_above_abstract_matches():
     in_title = make_report(title="Sarcoidosis of the heart", abstract="", pub_year=2001)
     in_clinical = make_report(title="Another report", pub_year=2010)
     make_patient(in_clinical, conditions={"Sarcoidosis": "confirmed"})
-    ranked = list(order_by_relevance(search_reports(CaseReport.objects.all(), "sarcoidosis"), "sarcoidosis"))
+    query = parse("sarcoidosis")
+    ranked = list(by_relevance(matching(CaseReport.objects.all(), query=query), query=query))
     assert ranked[-1] == in_abstract
     assert set(ranked[:2]) == {in_title, in_clinical}
 
@@ -164,7 +134,7 @@ def test_snippets_mark_the_matching_words_and_escape_everything_else():
     report = make_report(
         title="Hostile", abstract='<script>alert("x")</script> naltrexone & <b>bold</b> claims about naltrexone.'
     )
-    passage = snippets([report.pk], "naltrexone")[report.pk]
+    passage = snippets(report_ids=[report.pk], query=parse("naltrexone"))[report.pk]
     assert passage.count("<mark>naltrexone</mark>") == 2
     # The only markup is the marks. (SQLite shows the hostile text escaped; PostgreSQL's headline drops tags.)
     assert passage.replace("<mark>", "").replace("</mark>", "").count("<") == 0
@@ -174,7 +144,7 @@ def test_snippets_mark_the_matching_words_and_escape_everything_else():
 @pytest.mark.django_db
 def test_a_report_without_abstract_gets_its_title_as_snippet():
     report = make_report(title="Naltrexone for itch", abstract="")
-    assert snippets([report.pk], "itch")[report.pk] == "Naltrexone for <mark>itch</mark>"
+    assert snippets(report_ids=[report.pk], query=parse("itch"))[report.pk] == "Naltrexone for <mark>itch</mark>"
 
 
 # Any text is safe ----------------------------------------------------------------------------------------------
@@ -185,12 +155,13 @@ def test_a_report_without_abstract_gets_its_title_as_snippet():
 @given(st.text(max_size=80))
 def test_no_text_makes_the_search_fail(text):
     try:
-        found = list(search_reports(CaseReport.objects.all(), text).values_list("pk", flat=True))
+        query = parse(text)
     except SearchError:
         return
+    found = list(matching(CaseReport.objects.all(), query=query).values_list("pk", flat=True))
     assert isinstance(found, list)
-    list(order_by_relevance(CaseReport.objects.all(), text)[:5])
-    snippets([1], text)
+    list(by_relevance(CaseReport.objects.all(), query=query)[:5])
+    snippets(report_ids=[1], query=query)
 
 
 @pytest.mark.django_db
@@ -202,7 +173,7 @@ def test_injection_strings_are_just_words(text):
     make_report(title="Drop table bobby near title foo")
     # Once punctuation and common words are gone there may be nothing to search for: a message, not a failure.
     with contextlib.suppress(SearchError):
-        search_reports(CaseReport.objects.all(), text).count()
+        matching(CaseReport.objects.all(), query=parse(text)).count()
     assert CaseReport.objects.count() == 1
 
 
@@ -213,8 +184,8 @@ def test_citations_are_not_searched():
     assert titles("unusualword") == []
 
 
-EXPECTED = Path(__file__).resolve().parent / "data" / "search_expectations.json"
-PUBMED = Path(__file__).resolve().parent / "data" / "pubmed"
+EXPECTED = Path(__file__).resolve().parent.parent / "data" / "search_expectations.json"
+PUBMED = Path(__file__).resolve().parent.parent / "data" / "pubmed"
 
 
 @pytest.fixture
@@ -230,7 +201,8 @@ def test_both_databases_find_the_same_reports_in_the_real_files(real_files):
     # The expectations were taken on SQLite and checked on PostgreSQL; CI runs this on both.
     expected = json.loads(EXPECTED.read_text(encoding="utf-8"))
     found = {
-        text: sorted(search_reports(CaseReport.objects.all(), text).values_list("pmid", flat=True)) for text in expected
+        text: sorted(matching(CaseReport.objects.all(), query=parse(text)).values_list("pmid", flat=True))
+        for text in expected
     }
     assert found == expected
 
@@ -320,7 +292,11 @@ def test_a_highlighted_passage_never_holds_markup_but_its_marks(text):
         title="<script>alert(1)</script> naltrexone",
         abstract='<img src=x onerror=alert(1)> <script>alert("naltrexone")</script> naltrexone <a href="javascript:x">',
     )
-    passages = snippets([report.pk], text)
+    try:
+        query = parse(text)
+    except SearchError:
+        return
+    passages = snippets(report_ids=[report.pk], query=query)
     event(f"{len(passages)} passages")
     for passage in passages.values():
         assert re.sub(r"</?mark>", "", passage).count("<") == 0, passage

@@ -3,9 +3,9 @@
 import pytest
 from django.http import QueryDict
 
-from reports import facets
 from reports.filters import CaseReportFilter
 from reports.models import CaseReport, Patient
+from reports.search import facets
 from tests.factories import make_patient, make_report
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""reports.paging: the list counts up to a limit, exactly below it, and says "more than" past it."""
+"""reports.search.paging: the list counts up to a limit, exactly below it, and says "more than" past it."""
 
 import html
 import re
@@ -7,9 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports import search
 from reports.models import CaseReport
-from reports.paging import CappedPaginator, Matches, read_matches
+from reports.search.paging import CappedPaginator, Matches
 from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
@@ -61,20 +60,6 @@ def test_below_the_limit_the_list_gives_the_exact_count(client, settings):
     assert "3 reports" in page
     assert "More than" not in page
     assert "Download all 3" in page
-
-
-def test_a_search_with_more_matches_than_the_limit_lists_the_newest_first_and_says_so(client, settings):
-    settings.REPORTS_COUNT_LIMIT = 2
-    make_report(title="Lupus lupus lupus in the title", pub_year=2001)  # the best match, and the oldest
-    make_report(title="Notes on lupus", pub_year=2010)
-    make_report(title="Lupus again", pub_year=2020)
-    response = client.get(LIST + "?q=lupus")
-    assert "More than 2 reports (too many to rank by relevance: newest first" in text(response)
-    assert [r.pub_year for r in response.context["object_list"]] == [2020, 2010]
-    settings.REPORTS_COUNT_LIMIT = 3
-    ranked = client.get(LIST + "?q=lupus")
-    assert "too many to rank" not in text(ranked)
-    assert ranked.context["object_list"][0].pub_year == 2001
 
 
 def test_matches_are_read_once_and_give_pages_of_reports_in_their_order(django_assert_num_queries):
@@ -133,41 +118,3 @@ def test_counted_matches_read_only_the_ids_a_page_and_the_sample_need(django_ass
         assert matches.first(3, order=CaseReport._meta.ordering) == newest[:3]
     with django_assert_num_queries(2):  # a page past the ids read so far: read up to its end
         assert [r.title for r in matches[3:5]] == ["Report 4", "Report 3"]
-
-
-def test_a_ranked_search_asks_its_filters_once_and_ranks_the_matches_it_found(client):
-    make_report(title="Lupus nephritis", journal="Cureus", pub_year=2001)
-    make_report(title="Lupus, lupus and lupus", journal="Cureus", pub_year=2000)  # the best match, the oldest
-    make_report(title="Lupus elsewhere", journal="BMJ Case Reports", pub_year=2002)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(LIST + "?q=lupus&journal=cureus")
-    assert [r.title for r in response.context["object_list"]] == ["Lupus, lupus and lupus", "Lupus nephritis"]
-    assert "2 reports" in text(response)
-    filtering = [q["sql"] for q in queries if "LIKE" in q["sql"] and "reports_journal" in q["sql"]]
-    assert len(filtering) == 1
-    years = next(facet for facet in response.context["facets"] if facet.name == "year")
-    assert {value.label: value.count for value in years.values} == {"2001": 1, "2000": 1}
-
-
-def test_read_matches_ranks_a_search_below_the_limit_and_lists_it_newest_first_past_it():
-    make_report(title="Lupus, lupus and lupus", pub_year=2000)
-    make_report(title="Lupus nephritis", pub_year=2010)
-    make_report(title="Lupus again", pub_year=2020)
-    searched = search.order_by_relevance(search.search_reports(CaseReport.objects.all(), "lupus"), "lupus")
-    below = read_matches(searched, rows=CaseReport.objects.all(), text="lupus", limit=3)
-    assert (len(below), below.unranked) == (3, False)
-    assert below[0:1][0].title == "Lupus, lupus and lupus"
-    past = read_matches(searched, rows=CaseReport.objects.all(), text="lupus", limit=2)
-    assert (len(past), past.unranked) == (3, True)  # "more than 2"
-    assert [r.pub_year for r in past[0:2]] == [2020, 2010]
-    by_title = read_matches(CaseReport.objects.order_by("title"), rows=CaseReport.objects.all(), limit=2)
-    assert [r.title for r in by_title[0:3]] == ["Lupus again", "Lupus nephritis", "Lupus, lupus and lupus"]
-
-
-def test_a_search_that_matches_nothing_asks_the_search_once(client):
-    make_report(title="Lupus nephritis")
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(LIST + "?q=sarcoidosis")
-    assert "0 reports" in text(response)
-    searching = [q["sql"] for q in queries if "reports_search" in q["sql"]]
-    assert len(searching) == 1
