@@ -47,7 +47,7 @@ from reports.models import (
     ReportSubstance,
     Substance,
 )
-from reports.suggestions import SuggestionInput, suggest_case
+from reports.suggestions import suggest_for
 
 CHUNK_SIZE = 500
 
@@ -427,13 +427,7 @@ class _Writer:
         what the changed record suggests."""
         if not self.suggest or not pairs:
             return
-        suggestions = [
-            (
-                report.pk,
-                record.suggested if record.suggested is not None else suggest_case(SuggestionInput.from_record(record)),
-            )
-            for report, record in pairs
-        ]
+        suggestions = [(report.pk, suggest_for(record)) for report, record in pairs]
         done = replace_suggestions(suggestions=suggestions, replaceable=replaceable, terms=self.terms)
         self.result.suggested += len(done.written)
 
