@@ -1,35 +1,42 @@
 """The writer: records from any reader become case reports, merged with what casebase holds, one file at a time.
 
 Rules (docs/importing.md says the same for curators):
-- A record is the report that has its PMID, else its DOI, else its PMCID, else the same title, year and first author.
+- A record is the report that has its PMID, else its DOI, else its PMCID, else the same title, year and first author
+  (matching.py).
 - Bibliographic fields from the file fill empty ones and replace different ones; every replaced value is reported
   as a conflict. An empty value never overwrites a stored one, and a less precise date never replaces a more
   precise one.
 - Curated clinical data (patients and everything under them) is never changed or deleted. casebase JSON brings
   patients for a report that has none yet.
 - Citations resolve both ways: a reference to a report in casebase links to it, and existing references that
-  point to a report arriving now are linked to it.
+  point to a report arriving now are linked to it (citations.py).
 - A file is all or nothing: when any record is refused, nothing from the file is written. A dry run reports what
   would happen and writes nothing. Importing the same file twice changes nothing the second time.
 """
 
 import itertools
-import re
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from reports import bulk, history, search_index
 from reports.cases.records import ArticleRecord, AuthorRecord, PatientRecord, TermRecord
 from reports.cases.store import replace_suggestions, reviewed, stored_cases, write_cases
 from reports.cases.vocabulary import Journals, Vocabulary
 from reports.importers.checks import field_limits, record_problems, term_problems
+from reports.importers.citations import link_incoming, resolve_outgoing
 from reports.importers.errors import RecordError
-from reports.importers.mapping import author_fields, case_report_fields, citation_fields, mesh_heading_fields
+from reports.importers.mapping import (
+    author_fields,
+    case_report_fields,
+    citation_fields,
+    mesh_heading_fields,
+    unique_headings,
+)
+from reports.importers.matching import IDENTIFIER_FIELDS, Matches, held_by_another, identity_keys, match_records
 from reports.importers.results import ImportResult, Problem
 from reports.models import (
     Author,
@@ -64,7 +71,6 @@ SCALAR_FIELDS = (
     "language",
     "coi_statement",
 )
-IDENTIFIER_FIELDS = ("pmid", "doi", "pmcid")
 DATE_FIELDS = ("pub_year", "pub_month", "pub_day", "pub_season", "pub_date_text")
 
 
@@ -139,21 +145,6 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def normalised_title(title: str) -> str:
-    """Title as compared between sources: no accents, case, punctuation or brackets ("[Title]." == "title")."""
-    text = unicodedata.normalize("NFKD", title)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
-
-
-def _first_author(authors: list) -> str:
-    for author in authors:
-        name = getattr(author, "last_name", "") or getattr(author, "collective_name", "")
-        if name:
-            return normalised_title(name)
-    return ""
-
-
 def _precision(parts: dict) -> int:
     return sum(1 for name in ("pub_month", "pub_day", "pub_season") if parts.get(name))
 
@@ -178,7 +169,6 @@ class _Writer:
         self.interventions = Vocabulary(Intervention)
         self.terms = {Condition: self.conditions, Intervention: self.interventions}
         self.limits = field_limits()
-        self.holders: dict[str, dict] = {name: {} for name in IDENTIFIER_FIELDS}  # stored identifiers of a batch
 
     # One chunk -----------------------------------------------------------------------------------------------
 
@@ -206,7 +196,7 @@ class _Writer:
         batch: list[ArticleRecord] = []
         keys: set = set()
         for record in records:
-            record_keys = set(_identity_keys(record))
+            record_keys = set(identity_keys(record))
             if record_keys & keys:
                 self._write_batch(batch)
                 batch, keys = [], set()
@@ -218,13 +208,14 @@ class _Writer:
         if not records:
             return
         self.journals.preload(record.journal for record in records)
-        matches = self._match(records)
-        new = [record for record in records if matches[id(record)] is None]
+        matches = match_records(records=records)
+        new = [record for record in records if matches.report_of(record) is None]
+        found = {pk for pk in matches.reports.values() if pk}
         existing = {
             report.pk: report
             # Joins rather than "a__b" prefetches: Django prefetches a foreign key as one "id = x OR id = y ..."
             # clause, which SQLite refuses past 1,000 terms.
-            for report in CaseReport.objects.filter(pk__in={pk for pk in matches.values() if pk}).prefetch_related(
+            for report in CaseReport.objects.filter(pk__in=found).prefetch_related(
                 "authors",
                 Prefetch("report_keywords", queryset=ReportKeyword.objects.select_related("keyword")),
                 Prefetch(
@@ -240,7 +231,7 @@ class _Writer:
         touched: list[CaseReport] = []
         to_suggest: list[tuple[CaseReport, ArticleRecord]] = []
         for record in records:
-            pk = matches[id(record)]
+            pk = matches.report_of(record)
             if pk is not None:
                 report, changed = self._update(existing[pk], record)
                 if changed:
@@ -251,75 +242,17 @@ class _Writer:
                 else:
                     self.result.unchanged += 1
         changed = {report.pk for report, _ in to_suggest}
-        created = self._create(new)
+        created = self._create(new, matches=matches)
         touched.extend(created)
         to_suggest += [(report, record) for report, record in zip(created, new, strict=True) if not record.patients]
         self._suggest(to_suggest, replaceable=changed)
-        self._link_incoming(touched)
+        self.result.citations_linked += link_incoming(reports=touched)
         # The row triggers are off during an import (search_index.deferred): one refresh per batch instead.
         search_index.refresh(connection, [report.pk for report in touched])
 
-    # Validation ----------------------------------------------------------------------------------------------
-
-    # Matching ------------------------------------------------------------------------------------------------
-
-    def _match(self, records: list[ArticleRecord]) -> dict[int, int | None]:
-        """The stored report each record is, or None. Identifiers are tried in order (PMID, DOI, PMCID), and a
-        report found by a later one is another article when an earlier one differs: two PubMed records that
-        share a DOI (it happens with old records) stay two reports."""
-        pmids = {r.pmid for r in records if r.pmid}
-        dois = {r.doi for r in records if r.doi}
-        pmcids = {r.pmcid for r in records if r.pmcid}
-        self.holders = {name: {} for name in IDENTIFIER_FIELDS}
-        stored = {}
-        if pmids or dois or pmcids:
-            for row in (
-                CaseReport.objects.filter(holding(pmid=pmids, doi=dois, pmcid=pmcids))
-                .order_by()
-                .values("pk", "pmid", "doi", "pmcid")
-            ):
-                stored[row["pk"]] = row
-                for name in IDENTIFIER_FIELDS:
-                    if row[name]:
-                        self.holders[name][row[name]] = row["pk"]
-        matches = {}
-        for record in records:
-            pk = None
-            for position, name in enumerate(IDENTIFIER_FIELDS):
-                value = getattr(record, name)
-                candidate = self.holders[name].get(value) if value else None
-                if candidate is None:
-                    continue
-                earlier = IDENTIFIER_FIELDS[:position]
-                if any(
-                    getattr(record, e) and stored[candidate][e] and getattr(record, e) != stored[candidate][e]
-                    for e in earlier
-                ):
-                    continue
-                pk = candidate
-                break
-            if pk is None and not (record.pmid or record.doi or record.pmcid):
-                pk = self._match_by_title(record)
-            matches[id(record)] = pk
-        return matches
-
-    def _match_by_title(self, record: ArticleRecord) -> int | None:
-        """A record without identifiers is the report of the same title, year and first author."""
-        title = normalised_title(record.title)
-        first_author = _first_author(record.authors)
-        candidates = CaseReport.objects.filter(pub_year=record.date.year).prefetch_related("authors")
-        words = title.split()
-        if words:
-            longest = max(words, key=len)
-            candidates = candidates.filter(title__icontains=longest)
-        for report in candidates[:50]:
-            if normalised_title(report.title) == title and _first_author(list(report.authors.all())) == first_author:
-                return report.pk
-        return None
-
     # Creating ------------------------------------------------------------------------------------------------
 
-    def _create(self, records: list[ArticleRecord]) -> list[CaseReport]:
+    def _create(self, records: list[ArticleRecord], *, matches: Matches) -> list[CaseReport]:
         if not records:
             return []
         reports = []
@@ -338,7 +271,7 @@ class _Writer:
             # Records of one batch never share one (see write()).
             for name in IDENTIFIER_FIELDS:
                 value = getattr(report, name)
-                if value and value in self.holders[name]:
+                if value and matches.is_held(name, value):
                     self._conflict(record, name, f"{value} belongs to another report; not copied")
                     setattr(report, name, None if name == "pmid" else "")
             reports.append(report)
@@ -409,7 +342,7 @@ class _Writer:
                     **mesh_heading_fields(heading, position=position),
                 )
                 for report, record in pairs
-                for position, heading in enumerate(_unique_headings(record), start=1)
+                for position, heading in enumerate(unique_headings(record.mesh_headings), start=1)
             ]
             history.create(MeshHeading, headings)
         if wanted("citations"):
@@ -418,7 +351,7 @@ class _Writer:
                 for n, reference in enumerate(record.references, start=1):
                     citations.append(Citation(report_id=report.pk, **citation_fields(reference, position=n)))
                     hints.append(reference.links_to)
-            self._resolve_outgoing(citations, hints)
+            self.result.citations_linked += resolve_outgoing(citations=citations, hints=hints)
             history.create(Citation, citations)
 
     def _suggest(self, pairs: list[tuple[CaseReport, ArticleRecord]], *, replaceable: set[int]) -> None:
@@ -490,7 +423,7 @@ class _Writer:
             new, old = fields[name], getattr(report, name)
             if new in ("", None) or new == old:
                 continue
-            if CaseReport.objects.filter(**{name: new}).exclude(pk=report.pk).exists():
+            if held_by_another(name=name, value=new, report_id=report.pk):
                 self._conflict(record, name, f"{new} belongs to another report; not copied")
                 continue
             if old not in ("", None):
@@ -578,7 +511,7 @@ class _Writer:
             (h.descriptor.name.lower(), h.is_major, _qualifiers(h.qualifiers)) for h in report.mesh_headings.all()
         ]
         incoming_mesh = [
-            (h.descriptor.lower(), h.is_major, _qualifiers(h.qualifiers)) for h in _unique_headings(record)
+            (h.descriptor.lower(), h.is_major, _qualifiers(h.qualifiers)) for h in unique_headings(record.mesh_headings)
         ]
         if incoming_mesh and incoming_mesh != stored_mesh:
             clear.add("mesh_headings")
@@ -638,7 +571,9 @@ class _Writer:
             if fields:
                 changed.append(citation)
         if changed:
-            self._resolve_outgoing([c for c in changed if c.cited_report_id is None])
+            self.result.citations_linked += resolve_outgoing(
+                citations=[c for c in changed if c.cited_report_id is None]
+            )
             history.update(
                 Citation,
                 changed,
@@ -683,60 +618,6 @@ class _Writer:
         )
         return False
 
-    # Citations -----------------------------------------------------------------------------------------------
-
-    def _resolve_outgoing(self, citations: list[Citation], hints: list[dict] | None = None) -> None:
-        """Point each citation at the report in casebase that has its PMID, DOI or PMCID (or, from casebase
-        JSON, the identifiers of the report it was linked to)."""
-        hints = hints or [{} for _ in citations]
-        wanted = {name: set() for name in IDENTIFIER_FIELDS}
-        for citation, hint in zip(citations, hints, strict=True):
-            for name in IDENTIFIER_FIELDS:
-                for value in (getattr(citation, name), hint.get(name)):
-                    if value:
-                        wanted[name].add(value)
-        if not any(wanted.values()):
-            return
-        by = {name: {} for name in IDENTIFIER_FIELDS}
-        for row in CaseReport.objects.filter(holding(**wanted)).order_by().values("pk", "pmid", "doi", "pmcid"):
-            for name in IDENTIFIER_FIELDS:
-                if row[name]:
-                    by[name][row[name]] = row["pk"]
-        for citation, hint in zip(citations, hints, strict=True):
-            own = [(name, getattr(citation, name)) for name in IDENTIFIER_FIELDS]
-            hinted = [(name, hint.get(name)) for name in IDENTIFIER_FIELDS]
-            for name, value in own + hinted:
-                target = by[name].get(value) if value else None
-                if target and target != citation.report_id:
-                    citation.cited_report_id = target
-                    self.result.citations_linked += 1
-                    break
-
-    def _link_incoming(self, reports: list[CaseReport]) -> None:
-        """References already in casebase that cite the reports just created or given new identifiers."""
-        by = {"pmid": {}, "doi": {}, "pmcid": {}}
-        for report in reports:
-            for name in IDENTIFIER_FIELDS:
-                if getattr(report, name):
-                    by[name][getattr(report, name)] = report.pk
-        if not any(by.values()):
-            return
-        waiting = list(
-            Citation.objects.filter(cited_report__isnull=True).filter(
-                Q(pmid__in=by["pmid"]) | Q(doi__in=by["doi"]) | Q(pmcid__in=by["pmcid"])
-            )
-        )
-        linked = []
-        for citation in waiting:
-            for name in IDENTIFIER_FIELDS:
-                target = by[name].get(getattr(citation, name)) if getattr(citation, name) else None
-                if target and target != citation.report_id:
-                    citation.cited_report_id = target
-                    linked.append(citation)
-                    break
-        history.update(Citation, linked, ["cited_report"])
-        self.result.citations_linked += len(linked)
-
     # Reporting -----------------------------------------------------------------------------------------------
 
     def _conflict(self, record: ArticleRecord, name: str, message: str) -> None:
@@ -744,30 +625,6 @@ class _Writer:
 
 
 _NULLABLE = {"pmid", "pmid_version", "epub_date", "pub_month", "pub_day"}
-
-
-def holding(*, pmid: Iterable, doi: Iterable, pmcid: Iterable) -> Q:
-    """Case reports that hold one of these PMIDs, DOIs or PMCIDs. DOIs and PMCIDs are unique through partial
-    indexes (where not empty); PostgreSQL uses such an index for "doi IN (...)" only when it can prove the index's
-    condition from the query, which it does not try past 100 values, and then reads every report: a batch's
-    references ask for thousands. So the condition is spelled out."""
-    return Q(pmid__in=pmid) | (Q(doi__in=doi) & ~Q(doi="")) | (Q(pmcid__in=pmcid) & ~Q(pmcid=""))
-
-
-def _identity_keys(record: ArticleRecord) -> Iterator[tuple[str, object]]:
-    for name in IDENTIFIER_FIELDS:
-        if getattr(record, name):
-            yield name, getattr(record, name)
-    if not (record.pmid or record.doi or record.pmcid):
-        yield "title", (normalised_title(record.title), record.date.year)
-
-
-def _unique_headings(record: ArticleRecord) -> list:
-    """A descriptor once per report (its first heading), as the database keeps it."""
-    first: dict[str, object] = {}
-    for heading in record.mesh_headings:
-        first.setdefault(heading.descriptor.lower(), heading)
-    return list(first.values())
 
 
 def _same_author(author: Author, record: AuthorRecord) -> bool:
