@@ -5,7 +5,7 @@ Rules (docs/importing.md says the same for curators):
   (matching.py).
 - Bibliographic fields from the file fill empty ones and replace different ones; every replaced value is reported
   as a conflict. An empty value never overwrites a stored one, and a less precise date never replaces a more
-  precise one.
+  precise one (merge.py holds these rules, as functions of the stored and incoming values).
 - Curated clinical data (patients and everything under them) is never changed or deleted. casebase JSON brings
   patients for a report that has none yet.
 - Citations resolve both ways: a reference to a report in casebase links to it, and existing references that
@@ -23,9 +23,10 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 
 from reports import bulk, history, search_index
-from reports.cases.records import ArticleRecord, AuthorRecord, PatientRecord, TermRecord
+from reports.cases.records import ArticleRecord, PatientRecord, TermRecord
 from reports.cases.store import replace_suggestions, reviewed, stored_cases, write_cases
 from reports.cases.vocabulary import Journals, Vocabulary
+from reports.importers import merge
 from reports.importers.checks import field_limits, record_problems, term_problems
 from reports.importers.citations import link_incoming, resolve_outgoing
 from reports.importers.errors import RecordError
@@ -58,7 +59,7 @@ from reports.suggestions import suggest_for
 
 CHUNK_SIZE = 500
 
-# Report fields the file's values fill or replace; the date parts are merged as a whole (see _merge_date).
+# Report fields the file's values fill or replace (merge.merge_field); the date parts are merged as a whole.
 SCALAR_FIELDS = (
     "title",
     "vernacular_title",
@@ -71,7 +72,25 @@ SCALAR_FIELDS = (
     "language",
     "coi_statement",
 )
-DATE_FIELDS = ("pub_year", "pub_month", "pub_day", "pub_season", "pub_date_text")
+# The columns an update of authors or citations in place may change (the history records them).
+AUTHOR_FIELDS = ["last_name", "fore_name", "initials", "collective_name", "affiliation", "orcid"]
+CITATION_FIELDS = [
+    "raw_text",
+    "title",
+    "authors",
+    "journal",
+    "year",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "pmcid",
+    "url",
+    "in_pubmed",
+    "in_pmc",
+    "cited_report",
+]
 
 
 class _Rollback(Exception):
@@ -143,15 +162,6 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while chunk := list(itertools.islice(iterator, size)):
         yield chunk
-
-
-def _precision(parts: dict) -> int:
-    return sum(1 for name in ("pub_month", "pub_day", "pub_season") if parts.get(name))
-
-
-def _names(values: Iterable[str]) -> list[str]:
-    """Names as the writer keeps them: compared without case, each once, in order."""
-    return list(dict.fromkeys(value.lower() for value in values))
 
 
 class _Writer:
@@ -400,43 +410,52 @@ class _Writer:
 
     def _update(self, report: CaseReport, record: ArticleRecord) -> tuple[CaseReport, bool]:
         fields = case_report_fields(record)
-        if record.pmid_version and report.pmid_version and record.pmid_version < report.pmid_version:
-            self._conflict(
-                record,
-                "pmid",
-                f"version {record.pmid_version} is older than the stored version {report.pmid_version}; not taken",
-            )
+        version = merge.merge_version(stored=report.pmid_version, incoming=record.pmid_version)
+        if version.conflict:
+            self._conflict(record, "pmid", version.conflict)
             return report, False
         changed: list[str] = []
-        if record.pmid_version and record.pmid_version != report.pmid_version:
-            report.pmid_version = record.pmid_version
-            changed.append("pmid_version")
+
+        def take(name: str, merged: merge.Merged) -> None:
+            if merged.conflict:
+                self._conflict(record, name, merged.conflict)
+            if merged.changed:
+                setattr(report, name, merged.value)
+                changed.append(name)
+
+        take("pmid_version", version)
         for name in SCALAR_FIELDS:
-            new, old = fields[name], getattr(report, name)
-            if new in ("", None) or new == old:
-                continue
-            if old not in ("", None):
-                self._conflict(record, name, f"'{_short(old)}' replaced by '{_short(new)}'")
-            setattr(report, name, new)
-            changed.append(name)
+            take(name, merge.merge_field(stored=getattr(report, name), incoming=fields[name]))
         for name in IDENTIFIER_FIELDS:
-            new, old = fields[name], getattr(report, name)
-            if new in ("", None) or new == old:
-                continue
-            if held_by_another(name=name, value=new, report_id=report.pk):
-                self._conflict(record, name, f"{new} belongs to another report; not copied")
-                continue
-            if old not in ("", None):
-                self._conflict(record, name, f"{old} replaced by {new}")
-            setattr(report, name, new)
+            take(
+                name,
+                merge.merge_identifier(
+                    stored=getattr(report, name),
+                    incoming=fields[name],
+                    held_by_another=lambda name=name: held_by_another(
+                        name=name, value=fields[name], report_id=report.pk
+                    ),
+                ),
+            )
+        date = merge.merge_date(
+            stored={name: getattr(report, name) for name in merge.DATE_FIELDS},
+            incoming={name: fields[name] for name in merge.DATE_FIELDS},
+            stored_date=report.publication_date,
+        )
+        if date.conflict:
+            self._conflict(record, "date", date.conflict)
+        for name, value in date.value.items():
+            setattr(report, name, value)
             changed.append(name)
-        changed += self._merge_date(report, record, fields)
-        journal = self.journals.resolve(record.journal)
-        if journal is not None and journal.pk != report.journal_id:
-            if report.journal_id:
-                self._conflict(record, "journal", f"'{report.journal}' replaced by '{journal}'")
-            report.journal = journal
-            changed.append("journal")
+        take(
+            "journal",
+            # The stored journal is read (a query) only to name it in a conflict.
+            merge.merge_journal(
+                stored_id=report.journal_id,
+                incoming=self.journals.resolve(record.journal),
+                stored=lambda: report.journal,
+            ),
+        )
         if changed:
             report.save(update_fields=[*changed, "updated_at"])
         lists_changed = self._merge_lists(report, record)
@@ -446,49 +465,23 @@ class _Writer:
             report.save(update_fields=["updated_at"])
         return report, bool(changed or lists_changed)
 
-    def _merge_date(self, report: CaseReport, record: ArticleRecord, fields: dict) -> list[str]:
-        new = {name: fields[name] for name in DATE_FIELDS}
-        old = {name: getattr(report, name) for name in DATE_FIELDS}
-        new = {k: ("" if v is None and k in ("pub_season", "pub_date_text") else v) for k, v in new.items()}
-        if all(new[k] == old[k] for k in DATE_FIELDS if k != "pub_date_text") and (
-            not new["pub_date_text"] or new["pub_date_text"] == old["pub_date_text"]
-        ):
-            return []
-        if _precision(new) < _precision(old) and new["pub_year"] == old["pub_year"]:
-            return []  # "2019" does not replace "2019 Mar 11"
-        contradicts = new["pub_year"] != old["pub_year"] or any(
-            new[k] and old[k] and new[k] != old[k] for k in ("pub_month", "pub_day", "pub_season")
-        )
-        if contradicts:
-            self._conflict(record, "date", f"'{report.publication_date}' replaced by '{new['pub_date_text']}'")
-        changed = []
-        for name in DATE_FIELDS:
-            if name == "pub_date_text" and not new[name]:
-                continue
-            if getattr(report, name) != new[name]:
-                setattr(report, name, new[name])
-                changed.append(name)
-        return changed
-
     def _merge_lists(self, report: CaseReport, record: ArticleRecord) -> bool:
-        changed = False
+        """Authors, index terms and citations: updated in place, or deleted and written again from the file."""
         clear: set[str] = set()
 
-        def replace(name, count_old, count_new):
-            self._conflict(record, name, f"the {count_old} stored were replaced by the file's {count_new}")
-            clear.add(name)
+        def take(name: str, merged: merge.ListMerge) -> None:
+            if merged.conflict:
+                self._conflict(record, name, merged.conflict)
+            if merged.replace:
+                clear.add(name)
 
         authors = list(report.authors.all())
-        if record.authors and not (record.authors_abridged and authors):
-            if not authors:
-                clear.add("authors")
-            elif len(authors) == len(record.authors) and all(
-                _same_author(a, b) for a, b in zip(authors, record.authors, strict=True)
-            ):
-                changed |= self._merge_authors(authors, record.authors)
-            else:
-                replace("authors", len(authors), len(record.authors))
-
+        merged = merge.merge_authors(stored=authors, incoming=record.authors, abridged=record.authors_abridged)
+        take("authors", merged)
+        updated = _apply(authors, merged)
+        if updated:
+            history.update(Author, updated, AUTHOR_FIELDS)
+        changed = bool(updated)
         for name, stored, incoming in (
             ("keywords", [link.keyword.name for link in report.report_keywords.all()], record.keywords),
             (
@@ -502,28 +495,17 @@ class _Writer:
                 [s.name for s in record.substances],
             ),
         ):
-            if incoming and _names(incoming) != _names(stored):
-                if stored and name != "publication_types":
-                    self._conflict(record, name, f"'{'; '.join(stored)}' replaced by '{'; '.join(incoming)}'")
-                clear.add(name)
-
-        stored_mesh = [
-            (h.descriptor.name.lower(), h.is_major, _qualifiers(h.qualifiers)) for h in report.mesh_headings.all()
-        ]
-        incoming_mesh = [
-            (h.descriptor.lower(), h.is_major, _qualifiers(h.qualifiers)) for h in unique_headings(record.mesh_headings)
-        ]
-        if incoming_mesh and incoming_mesh != stored_mesh:
-            clear.add("mesh_headings")
-
+            take(name, merge.merge_names(stored=stored, incoming=incoming, silent=name == "publication_types"))
+        take("mesh_headings", merge.merge_headings(stored=report.mesh_headings.all(), incoming=record.mesh_headings))
         citations = list(report.citations.all())
-        if record.references:
-            if len(citations) == len(record.references):
-                changed |= self._merge_citations(citations, record)
-            else:
-                if citations:
-                    replace("citations", len(citations), len(record.references))
-                clear.add("citations")
+        merged = merge.merge_citations(stored=citations, incoming=record.references)
+        take("citations", merged)
+        if updated := _apply(citations, merged):
+            self.result.citations_linked += resolve_outgoing(
+                citations=[c for c in updated if c.cited_report_id is None]
+            )
+            history.update(Citation, updated, CITATION_FIELDS)
+            changed = True
 
         if clear:
             related = {
@@ -540,83 +522,22 @@ class _Writer:
             changed = True
         return changed
 
-    def _merge_authors(self, authors: list[Author], incoming: list[AuthorRecord]) -> bool:
-        """Same authors in the same order: fill and update their details, one by one."""
-        changed = []
-        for author, record in zip(authors, incoming, strict=True):
-            values = author_fields(record, position=author.position)
-            fields = [name for name, value in values.items() if value and getattr(author, name) != value]
-            for name in fields:
-                setattr(author, name, values[name])
-            if fields:
-                changed.append(author)
-        if changed:
-            history.update(
-                Author, changed, ["last_name", "fore_name", "initials", "collective_name", "affiliation", "orcid"]
-            )
-        return bool(changed)
-
-    def _merge_citations(self, citations: list[Citation], record: ArticleRecord) -> bool:
-        """As many references as stored: fill and update them position by position."""
-        changed = []
-        for citation, reference in zip(citations, record.references, strict=True):
-            values = citation_fields(reference, position=citation.position)
-            fields = [
-                name
-                for name, value in values.items()
-                if value not in ("", None, False) and getattr(citation, name) != value
-            ]
-            for name in fields:
-                setattr(citation, name, values[name])
-            if fields:
-                changed.append(citation)
-        if changed:
-            self.result.citations_linked += resolve_outgoing(
-                citations=[c for c in changed if c.cited_report_id is None]
-            )
-            history.update(
-                Citation,
-                changed,
-                [
-                    "raw_text",
-                    "title",
-                    "authors",
-                    "journal",
-                    "year",
-                    "volume",
-                    "issue",
-                    "pages",
-                    "doi",
-                    "pmid",
-                    "pmcid",
-                    "url",
-                    "in_pubmed",
-                    "in_pmc",
-                    "cited_report",
-                ],
-            )
-        return bool(changed)
-
     def _merge_patients(self, report: CaseReport, record: ArticleRecord) -> bool:
         """The file's patients for a report that has none, or only suggested ones; True when they were written."""
-        if not report.patients.exists():
-            self._write_patients([(report, record.patients)])
-            return True
-        stored = stored_cases(report_ids=[report.pk]).get(report.pk, [])
-        if stored == record.patients:
-            return False
-        if not reviewed(report_ids=[report.pk]):
-            # Only machine suggestions are stored: the file's case (a curator's work) takes their place.
-            report.patients.all().delete()
-            self._write_patients([(report, record.patients)])
-            return True
-        self._conflict(
-            record,
-            "patients",
-            f"the report's {report.patients.count()} curated patients were kept; the file's "
-            f"{len(record.patients)} were not imported",
+        # exists() reads the prefetched patients; the stored case and the curators' marks cost queries, asked for
+        # only when they decide.
+        stored = stored_cases(report_ids=[report.pk]).get(report.pk, []) if report.patients.exists() else []
+        merged = merge.merge_patients(
+            stored=stored, incoming=record.patients, reviewed=lambda: bool(reviewed(report_ids=[report.pk]))
         )
-        return False
+        if merged.conflict:
+            self._conflict(record, "patients", merged.conflict)
+        if not merged.changed:
+            return False
+        if stored:
+            report.patients.all().delete()
+        self._write_patients([(report, record.patients)])
+        return True
 
     # Reporting -----------------------------------------------------------------------------------------------
 
@@ -627,14 +548,9 @@ class _Writer:
 _NULLABLE = {"pmid", "pmid_version", "epub_date", "pub_month", "pub_day"}
 
 
-def _same_author(author: Author, record: AuthorRecord) -> bool:
-    return (author.last_name or author.collective_name).lower() == (record.last_name or record.collective_name).lower()
-
-
-def _qualifiers(qualifiers: list[dict]) -> tuple:
-    return tuple((str(q.get("name", "")).lower(), bool(q.get("major"))) for q in qualifiers or [])
-
-
-def _short(value, limit: int = 60) -> str:
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _apply(rows: list, merged: merge.ListMerge) -> list:
+    """Set a list merge's new values on the stored rows; returns the rows it changed, in order."""
+    for index, values in merged.updates.items():
+        for name, value in values.items():
+            setattr(rows[index], name, value)
+    return [rows[index] for index in merged.updates]
