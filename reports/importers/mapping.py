@@ -1,6 +1,7 @@
 """Field values of casebase rows, read from plain records (shared by every writer)."""
 
 import datetime
+from collections.abc import Iterable
 
 from reports.cases.records import ArticleRecord, AuthorRecord, MeshRecord, ReferenceRecord
 
@@ -44,6 +45,14 @@ def author_fields(author: AuthorRecord, *, position: int) -> dict:
 
 def mesh_heading_fields(heading: MeshRecord, *, position: int) -> dict:
     return {"position": position, "is_major": heading.is_major, "qualifiers": heading.qualifiers}
+
+
+def unique_headings(headings: Iterable[MeshRecord]) -> list[MeshRecord]:
+    """A descriptor once per report (its first heading), as the database keeps it."""
+    first: dict[str, MeshRecord] = {}
+    for heading in headings:
+        first.setdefault(heading.descriptor.lower(), heading)
+    return list(first.values())
 
 
 def citation_fields(reference: ReferenceRecord, *, position: int) -> dict:

@@ -38,11 +38,11 @@ def worth_it(size: int | None) -> bool:
 
 def with_suggestions(records: Iterable) -> Iterator:
     """The reader's items, each article with the case its abstract suggests (read here, in the child)."""
-    from reports.suggestions import SuggestionInput, suggest_case
+    from reports.suggestions import suggest_for
 
     for item in records:
         if isinstance(item, ArticleRecord) and not item.patients:
-            item.suggested = suggest_case(SuggestionInput.from_record(item))
+            item.suggested = suggest_for(item)
         yield item
 
 

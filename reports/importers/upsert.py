@@ -1,36 +1,44 @@
 """The writer: records from any reader become case reports, merged with what casebase holds, one file at a time.
 
 Rules (docs/importing.md says the same for curators):
-- A record is the report that has its PMID, else its DOI, else its PMCID, else the same title, year and first author.
+- A record is the report that has its PMID, else its DOI, else its PMCID, else the same title, year and first author
+  (matching.py).
 - Bibliographic fields from the file fill empty ones and replace different ones; every replaced value is reported
   as a conflict. An empty value never overwrites a stored one, and a less precise date never replaces a more
-  precise one.
+  precise one (merge.py holds these rules, as functions of the stored and incoming values).
 - Curated clinical data (patients and everything under them) is never changed or deleted. casebase JSON brings
   patients for a report that has none yet.
 - Citations resolve both ways: a reference to a report in casebase links to it, and existing references that
-  point to a report arriving now are linked to it.
+  point to a report arriving now are linked to it (citations.py).
 - A file is all or nothing: when any record is refused, nothing from the file is written. A dry run reports what
   would happen and writes nothing. Importing the same file twice changes nothing the second time.
 """
 
 import itertools
-import re
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 import reports.search.index as search_index
 from reports import bulk, history
-from reports.cases.records import ArticleRecord, AuthorRecord, PatientRecord, TermRecord
+from reports.cases.records import ArticleRecord, PatientRecord, TermRecord
 from reports.cases.store import replace_suggestions, reviewed, stored_cases, write_cases
 from reports.cases.vocabulary import Journals, Vocabulary
+from reports.importers import merge
 from reports.importers.checks import field_limits, record_problems, term_problems
+from reports.importers.citations import link_incoming, resolve_outgoing
 from reports.importers.errors import RecordError
-from reports.importers.mapping import author_fields, case_report_fields, citation_fields, mesh_heading_fields
+from reports.importers.mapping import (
+    author_fields,
+    case_report_fields,
+    citation_fields,
+    mesh_heading_fields,
+    unique_headings,
+)
+from reports.importers.matching import IDENTIFIER_FIELDS, Matches, held_by_another, identity_keys, match_records
 from reports.importers.results import ImportResult, Problem
 from reports.models import (
     Author,
@@ -48,11 +56,11 @@ from reports.models import (
     ReportSubstance,
     Substance,
 )
-from reports.suggestions import SuggestionInput, suggest_case
+from reports.suggestions import suggest_for
 
 CHUNK_SIZE = 500
 
-# Report fields the file's values fill or replace; the date parts are merged as a whole (see _merge_date).
+# Report fields the file's values fill or replace (merge.merge_field); the date parts are merged as a whole.
 SCALAR_FIELDS = (
     "title",
     "vernacular_title",
@@ -65,8 +73,25 @@ SCALAR_FIELDS = (
     "language",
     "coi_statement",
 )
-IDENTIFIER_FIELDS = ("pmid", "doi", "pmcid")
-DATE_FIELDS = ("pub_year", "pub_month", "pub_day", "pub_season", "pub_date_text")
+# The columns an update of authors or citations in place may change (the history records them).
+AUTHOR_FIELDS = ["last_name", "fore_name", "initials", "collective_name", "affiliation", "orcid"]
+CITATION_FIELDS = [
+    "raw_text",
+    "title",
+    "authors",
+    "journal",
+    "year",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "pmcid",
+    "url",
+    "in_pubmed",
+    "in_pmc",
+    "cited_report",
+]
 
 
 class _Rollback(Exception):
@@ -140,30 +165,6 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def normalised_title(title: str) -> str:
-    """Title as compared between sources: no accents, case, punctuation or brackets ("[Title]." == "title")."""
-    text = unicodedata.normalize("NFKD", title)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
-
-
-def _first_author(authors: list) -> str:
-    for author in authors:
-        name = getattr(author, "last_name", "") or getattr(author, "collective_name", "")
-        if name:
-            return normalised_title(name)
-    return ""
-
-
-def _precision(parts: dict) -> int:
-    return sum(1 for name in ("pub_month", "pub_day", "pub_season") if parts.get(name))
-
-
-def _names(values: Iterable[str]) -> list[str]:
-    """Names as the writer keeps them: compared without case, each once, in order."""
-    return list(dict.fromkeys(value.lower() for value in values))
-
-
 class _Writer:
     def __init__(self, *, result: ImportResult, source: str, source_format: str, suggest: bool = True):
         self.result = result
@@ -179,7 +180,6 @@ class _Writer:
         self.interventions = Vocabulary(Intervention)
         self.terms = {Condition: self.conditions, Intervention: self.interventions}
         self.limits = field_limits()
-        self.holders: dict[str, dict] = {name: {} for name in IDENTIFIER_FIELDS}  # stored identifiers of a batch
 
     # One chunk -----------------------------------------------------------------------------------------------
 
@@ -207,7 +207,7 @@ class _Writer:
         batch: list[ArticleRecord] = []
         keys: set = set()
         for record in records:
-            record_keys = set(_identity_keys(record))
+            record_keys = set(identity_keys(record))
             if record_keys & keys:
                 self._write_batch(batch)
                 batch, keys = [], set()
@@ -219,13 +219,14 @@ class _Writer:
         if not records:
             return
         self.journals.preload(record.journal for record in records)
-        matches = self._match(records)
-        new = [record for record in records if matches[id(record)] is None]
+        matches = match_records(records=records)
+        new = [record for record in records if matches.report_of(record) is None]
+        found = {pk for pk in matches.reports.values() if pk}
         existing = {
             report.pk: report
             # Joins rather than "a__b" prefetches: Django prefetches a foreign key as one "id = x OR id = y ..."
             # clause, which SQLite refuses past 1,000 terms.
-            for report in CaseReport.objects.filter(pk__in={pk for pk in matches.values() if pk}).prefetch_related(
+            for report in CaseReport.objects.filter(pk__in=found).prefetch_related(
                 "authors",
                 Prefetch("report_keywords", queryset=ReportKeyword.objects.select_related("keyword")),
                 Prefetch(
@@ -241,7 +242,7 @@ class _Writer:
         touched: list[CaseReport] = []
         to_suggest: list[tuple[CaseReport, ArticleRecord]] = []
         for record in records:
-            pk = matches[id(record)]
+            pk = matches.report_of(record)
             if pk is not None:
                 report, changed = self._update(existing[pk], record)
                 if changed:
@@ -252,75 +253,17 @@ class _Writer:
                 else:
                     self.result.unchanged += 1
         changed = {report.pk for report, _ in to_suggest}
-        created = self._create(new)
+        created = self._create(new, matches=matches)
         touched.extend(created)
         to_suggest += [(report, record) for report, record in zip(created, new, strict=True) if not record.patients]
         self._suggest(to_suggest, replaceable=changed)
-        self._link_incoming(touched)
+        self.result.citations_linked += link_incoming(reports=touched)
         # The row triggers are off during an import (search_index.deferred): one refresh per batch instead.
         search_index.refresh(connection, [report.pk for report in touched])
 
-    # Validation ----------------------------------------------------------------------------------------------
-
-    # Matching ------------------------------------------------------------------------------------------------
-
-    def _match(self, records: list[ArticleRecord]) -> dict[int, int | None]:
-        """The stored report each record is, or None. Identifiers are tried in order (PMID, DOI, PMCID), and a
-        report found by a later one is another article when an earlier one differs: two PubMed records that
-        share a DOI (it happens with old records) stay two reports."""
-        pmids = {r.pmid for r in records if r.pmid}
-        dois = {r.doi for r in records if r.doi}
-        pmcids = {r.pmcid for r in records if r.pmcid}
-        self.holders = {name: {} for name in IDENTIFIER_FIELDS}
-        stored = {}
-        if pmids or dois or pmcids:
-            for row in (
-                CaseReport.objects.filter(holding(pmid=pmids, doi=dois, pmcid=pmcids))
-                .order_by()
-                .values("pk", "pmid", "doi", "pmcid")
-            ):
-                stored[row["pk"]] = row
-                for name in IDENTIFIER_FIELDS:
-                    if row[name]:
-                        self.holders[name][row[name]] = row["pk"]
-        matches = {}
-        for record in records:
-            pk = None
-            for position, name in enumerate(IDENTIFIER_FIELDS):
-                value = getattr(record, name)
-                candidate = self.holders[name].get(value) if value else None
-                if candidate is None:
-                    continue
-                earlier = IDENTIFIER_FIELDS[:position]
-                if any(
-                    getattr(record, e) and stored[candidate][e] and getattr(record, e) != stored[candidate][e]
-                    for e in earlier
-                ):
-                    continue
-                pk = candidate
-                break
-            if pk is None and not (record.pmid or record.doi or record.pmcid):
-                pk = self._match_by_title(record)
-            matches[id(record)] = pk
-        return matches
-
-    def _match_by_title(self, record: ArticleRecord) -> int | None:
-        """A record without identifiers is the report of the same title, year and first author."""
-        title = normalised_title(record.title)
-        first_author = _first_author(record.authors)
-        candidates = CaseReport.objects.filter(pub_year=record.date.year).prefetch_related("authors")
-        words = title.split()
-        if words:
-            longest = max(words, key=len)
-            candidates = candidates.filter(title__icontains=longest)
-        for report in candidates[:50]:
-            if normalised_title(report.title) == title and _first_author(list(report.authors.all())) == first_author:
-                return report.pk
-        return None
-
     # Creating ------------------------------------------------------------------------------------------------
 
-    def _create(self, records: list[ArticleRecord]) -> list[CaseReport]:
+    def _create(self, records: list[ArticleRecord], *, matches: Matches) -> list[CaseReport]:
         if not records:
             return []
         reports = []
@@ -339,7 +282,7 @@ class _Writer:
             # Records of one batch never share one (see write()).
             for name in IDENTIFIER_FIELDS:
                 value = getattr(report, name)
-                if value and value in self.holders[name]:
+                if value and matches.is_held(name, value):
                     self._conflict(record, name, f"{value} belongs to another report; not copied")
                     setattr(report, name, None if name == "pmid" else "")
             reports.append(report)
@@ -410,7 +353,7 @@ class _Writer:
                     **mesh_heading_fields(heading, position=position),
                 )
                 for report, record in pairs
-                for position, heading in enumerate(_unique_headings(record), start=1)
+                for position, heading in enumerate(unique_headings(record.mesh_headings), start=1)
             ]
             history.create(MeshHeading, headings)
         if wanted("citations"):
@@ -419,7 +362,7 @@ class _Writer:
                 for n, reference in enumerate(record.references, start=1):
                     citations.append(Citation(report_id=report.pk, **citation_fields(reference, position=n)))
                     hints.append(reference.links_to)
-            self._resolve_outgoing(citations, hints)
+            self.result.citations_linked += resolve_outgoing(citations=citations, hints=hints)
             history.create(Citation, citations)
 
     def _suggest(self, pairs: list[tuple[CaseReport, ArticleRecord]], *, replaceable: set[int]) -> None:
@@ -428,13 +371,7 @@ class _Writer:
         what the changed record suggests."""
         if not self.suggest or not pairs:
             return
-        suggestions = [
-            (
-                report.pk,
-                record.suggested if record.suggested is not None else suggest_case(SuggestionInput.from_record(record)),
-            )
-            for report, record in pairs
-        ]
+        suggestions = [(report.pk, suggest_for(record)) for report, record in pairs]
         done = replace_suggestions(suggestions=suggestions, replaceable=replaceable, terms=self.terms)
         self.result.suggested += len(done.written)
 
@@ -474,43 +411,52 @@ class _Writer:
 
     def _update(self, report: CaseReport, record: ArticleRecord) -> tuple[CaseReport, bool]:
         fields = case_report_fields(record)
-        if record.pmid_version and report.pmid_version and record.pmid_version < report.pmid_version:
-            self._conflict(
-                record,
-                "pmid",
-                f"version {record.pmid_version} is older than the stored version {report.pmid_version}; not taken",
-            )
+        version = merge.merge_version(stored=report.pmid_version, incoming=record.pmid_version)
+        if version.conflict:
+            self._conflict(record, "pmid", version.conflict)
             return report, False
         changed: list[str] = []
-        if record.pmid_version and record.pmid_version != report.pmid_version:
-            report.pmid_version = record.pmid_version
-            changed.append("pmid_version")
+
+        def take(name: str, merged: merge.Merged) -> None:
+            if merged.conflict:
+                self._conflict(record, name, merged.conflict)
+            if merged.changed:
+                setattr(report, name, merged.value)
+                changed.append(name)
+
+        take("pmid_version", version)
         for name in SCALAR_FIELDS:
-            new, old = fields[name], getattr(report, name)
-            if new in ("", None) or new == old:
-                continue
-            if old not in ("", None):
-                self._conflict(record, name, f"'{_short(old)}' replaced by '{_short(new)}'")
-            setattr(report, name, new)
-            changed.append(name)
+            take(name, merge.merge_field(stored=getattr(report, name), incoming=fields[name]))
         for name in IDENTIFIER_FIELDS:
-            new, old = fields[name], getattr(report, name)
-            if new in ("", None) or new == old:
-                continue
-            if CaseReport.objects.filter(**{name: new}).exclude(pk=report.pk).exists():
-                self._conflict(record, name, f"{new} belongs to another report; not copied")
-                continue
-            if old not in ("", None):
-                self._conflict(record, name, f"{old} replaced by {new}")
-            setattr(report, name, new)
+            take(
+                name,
+                merge.merge_identifier(
+                    stored=getattr(report, name),
+                    incoming=fields[name],
+                    held_by_another=lambda name=name: held_by_another(
+                        name=name, value=fields[name], report_id=report.pk
+                    ),
+                ),
+            )
+        date = merge.merge_date(
+            stored={name: getattr(report, name) for name in merge.DATE_FIELDS},
+            incoming={name: fields[name] for name in merge.DATE_FIELDS},
+            stored_date=report.publication_date,
+        )
+        if date.conflict:
+            self._conflict(record, "date", date.conflict)
+        for name, value in date.value.items():
+            setattr(report, name, value)
             changed.append(name)
-        changed += self._merge_date(report, record, fields)
-        journal = self.journals.resolve(record.journal)
-        if journal is not None and journal.pk != report.journal_id:
-            if report.journal_id:
-                self._conflict(record, "journal", f"'{report.journal}' replaced by '{journal}'")
-            report.journal = journal
-            changed.append("journal")
+        take(
+            "journal",
+            # The stored journal is read (a query) only to name it in a conflict.
+            merge.merge_journal(
+                stored_id=report.journal_id,
+                incoming=self.journals.resolve(record.journal),
+                stored=lambda: report.journal,
+            ),
+        )
         if changed:
             report.save(update_fields=[*changed, "updated_at"])
         lists_changed = self._merge_lists(report, record)
@@ -520,49 +466,23 @@ class _Writer:
             report.save(update_fields=["updated_at"])
         return report, bool(changed or lists_changed)
 
-    def _merge_date(self, report: CaseReport, record: ArticleRecord, fields: dict) -> list[str]:
-        new = {name: fields[name] for name in DATE_FIELDS}
-        old = {name: getattr(report, name) for name in DATE_FIELDS}
-        new = {k: ("" if v is None and k in ("pub_season", "pub_date_text") else v) for k, v in new.items()}
-        if all(new[k] == old[k] for k in DATE_FIELDS if k != "pub_date_text") and (
-            not new["pub_date_text"] or new["pub_date_text"] == old["pub_date_text"]
-        ):
-            return []
-        if _precision(new) < _precision(old) and new["pub_year"] == old["pub_year"]:
-            return []  # "2019" does not replace "2019 Mar 11"
-        contradicts = new["pub_year"] != old["pub_year"] or any(
-            new[k] and old[k] and new[k] != old[k] for k in ("pub_month", "pub_day", "pub_season")
-        )
-        if contradicts:
-            self._conflict(record, "date", f"'{report.publication_date}' replaced by '{new['pub_date_text']}'")
-        changed = []
-        for name in DATE_FIELDS:
-            if name == "pub_date_text" and not new[name]:
-                continue
-            if getattr(report, name) != new[name]:
-                setattr(report, name, new[name])
-                changed.append(name)
-        return changed
-
     def _merge_lists(self, report: CaseReport, record: ArticleRecord) -> bool:
-        changed = False
+        """Authors, index terms and citations: updated in place, or deleted and written again from the file."""
         clear: set[str] = set()
 
-        def replace(name, count_old, count_new):
-            self._conflict(record, name, f"the {count_old} stored were replaced by the file's {count_new}")
-            clear.add(name)
+        def take(name: str, merged: merge.ListMerge) -> None:
+            if merged.conflict:
+                self._conflict(record, name, merged.conflict)
+            if merged.replace:
+                clear.add(name)
 
         authors = list(report.authors.all())
-        if record.authors and not (record.authors_abridged and authors):
-            if not authors:
-                clear.add("authors")
-            elif len(authors) == len(record.authors) and all(
-                _same_author(a, b) for a, b in zip(authors, record.authors, strict=True)
-            ):
-                changed |= self._merge_authors(authors, record.authors)
-            else:
-                replace("authors", len(authors), len(record.authors))
-
+        merged = merge.merge_authors(stored=authors, incoming=record.authors, abridged=record.authors_abridged)
+        take("authors", merged)
+        updated = _apply(authors, merged)
+        if updated:
+            history.update(Author, updated, AUTHOR_FIELDS)
+        changed = bool(updated)
         for name, stored, incoming in (
             ("keywords", [link.keyword.name for link in report.report_keywords.all()], record.keywords),
             (
@@ -576,28 +496,17 @@ class _Writer:
                 [s.name for s in record.substances],
             ),
         ):
-            if incoming and _names(incoming) != _names(stored):
-                if stored and name != "publication_types":
-                    self._conflict(record, name, f"'{'; '.join(stored)}' replaced by '{'; '.join(incoming)}'")
-                clear.add(name)
-
-        stored_mesh = [
-            (h.descriptor.name.lower(), h.is_major, _qualifiers(h.qualifiers)) for h in report.mesh_headings.all()
-        ]
-        incoming_mesh = [
-            (h.descriptor.lower(), h.is_major, _qualifiers(h.qualifiers)) for h in _unique_headings(record)
-        ]
-        if incoming_mesh and incoming_mesh != stored_mesh:
-            clear.add("mesh_headings")
-
+            take(name, merge.merge_names(stored=stored, incoming=incoming, silent=name == "publication_types"))
+        take("mesh_headings", merge.merge_headings(stored=report.mesh_headings.all(), incoming=record.mesh_headings))
         citations = list(report.citations.all())
-        if record.references:
-            if len(citations) == len(record.references):
-                changed |= self._merge_citations(citations, record)
-            else:
-                if citations:
-                    replace("citations", len(citations), len(record.references))
-                clear.add("citations")
+        merged = merge.merge_citations(stored=citations, incoming=record.references)
+        take("citations", merged)
+        if updated := _apply(citations, merged):
+            self.result.citations_linked += resolve_outgoing(
+                citations=[c for c in updated if c.cited_report_id is None]
+            )
+            history.update(Citation, updated, CITATION_FIELDS)
+            changed = True
 
         if clear:
             related = {
@@ -614,135 +523,22 @@ class _Writer:
             changed = True
         return changed
 
-    def _merge_authors(self, authors: list[Author], incoming: list[AuthorRecord]) -> bool:
-        """Same authors in the same order: fill and update their details, one by one."""
-        changed = []
-        for author, record in zip(authors, incoming, strict=True):
-            values = author_fields(record, position=author.position)
-            fields = [name for name, value in values.items() if value and getattr(author, name) != value]
-            for name in fields:
-                setattr(author, name, values[name])
-            if fields:
-                changed.append(author)
-        if changed:
-            history.update(
-                Author, changed, ["last_name", "fore_name", "initials", "collective_name", "affiliation", "orcid"]
-            )
-        return bool(changed)
-
-    def _merge_citations(self, citations: list[Citation], record: ArticleRecord) -> bool:
-        """As many references as stored: fill and update them position by position."""
-        changed = []
-        for citation, reference in zip(citations, record.references, strict=True):
-            values = citation_fields(reference, position=citation.position)
-            fields = [
-                name
-                for name, value in values.items()
-                if value not in ("", None, False) and getattr(citation, name) != value
-            ]
-            for name in fields:
-                setattr(citation, name, values[name])
-            if fields:
-                changed.append(citation)
-        if changed:
-            self._resolve_outgoing([c for c in changed if c.cited_report_id is None])
-            history.update(
-                Citation,
-                changed,
-                [
-                    "raw_text",
-                    "title",
-                    "authors",
-                    "journal",
-                    "year",
-                    "volume",
-                    "issue",
-                    "pages",
-                    "doi",
-                    "pmid",
-                    "pmcid",
-                    "url",
-                    "in_pubmed",
-                    "in_pmc",
-                    "cited_report",
-                ],
-            )
-        return bool(changed)
-
     def _merge_patients(self, report: CaseReport, record: ArticleRecord) -> bool:
         """The file's patients for a report that has none, or only suggested ones; True when they were written."""
-        if not report.patients.exists():
-            self._write_patients([(report, record.patients)])
-            return True
-        stored = stored_cases(report_ids=[report.pk]).get(report.pk, [])
-        if stored == record.patients:
+        # exists() reads the prefetched patients; the stored case and the curators' marks cost queries, asked for
+        # only when they decide.
+        stored = stored_cases(report_ids=[report.pk]).get(report.pk, []) if report.patients.exists() else []
+        merged = merge.merge_patients(
+            stored=stored, incoming=record.patients, reviewed=lambda: bool(reviewed(report_ids=[report.pk]))
+        )
+        if merged.conflict:
+            self._conflict(record, "patients", merged.conflict)
+        if not merged.changed:
             return False
-        if not reviewed(report_ids=[report.pk]):
-            # Only machine suggestions are stored: the file's case (a curator's work) takes their place.
+        if stored:
             report.patients.all().delete()
-            self._write_patients([(report, record.patients)])
-            return True
-        self._conflict(
-            record,
-            "patients",
-            f"the report's {report.patients.count()} curated patients were kept; the file's "
-            f"{len(record.patients)} were not imported",
-        )
-        return False
-
-    # Citations -----------------------------------------------------------------------------------------------
-
-    def _resolve_outgoing(self, citations: list[Citation], hints: list[dict] | None = None) -> None:
-        """Point each citation at the report in casebase that has its PMID, DOI or PMCID (or, from casebase
-        JSON, the identifiers of the report it was linked to)."""
-        hints = hints or [{} for _ in citations]
-        wanted = {name: set() for name in IDENTIFIER_FIELDS}
-        for citation, hint in zip(citations, hints, strict=True):
-            for name in IDENTIFIER_FIELDS:
-                for value in (getattr(citation, name), hint.get(name)):
-                    if value:
-                        wanted[name].add(value)
-        if not any(wanted.values()):
-            return
-        by = {name: {} for name in IDENTIFIER_FIELDS}
-        for row in CaseReport.objects.filter(holding(**wanted)).order_by().values("pk", "pmid", "doi", "pmcid"):
-            for name in IDENTIFIER_FIELDS:
-                if row[name]:
-                    by[name][row[name]] = row["pk"]
-        for citation, hint in zip(citations, hints, strict=True):
-            own = [(name, getattr(citation, name)) for name in IDENTIFIER_FIELDS]
-            hinted = [(name, hint.get(name)) for name in IDENTIFIER_FIELDS]
-            for name, value in own + hinted:
-                target = by[name].get(value) if value else None
-                if target and target != citation.report_id:
-                    citation.cited_report_id = target
-                    self.result.citations_linked += 1
-                    break
-
-    def _link_incoming(self, reports: list[CaseReport]) -> None:
-        """References already in casebase that cite the reports just created or given new identifiers."""
-        by = {"pmid": {}, "doi": {}, "pmcid": {}}
-        for report in reports:
-            for name in IDENTIFIER_FIELDS:
-                if getattr(report, name):
-                    by[name][getattr(report, name)] = report.pk
-        if not any(by.values()):
-            return
-        waiting = list(
-            Citation.objects.filter(cited_report__isnull=True).filter(
-                Q(pmid__in=by["pmid"]) | Q(doi__in=by["doi"]) | Q(pmcid__in=by["pmcid"])
-            )
-        )
-        linked = []
-        for citation in waiting:
-            for name in IDENTIFIER_FIELDS:
-                target = by[name].get(getattr(citation, name)) if getattr(citation, name) else None
-                if target and target != citation.report_id:
-                    citation.cited_report_id = target
-                    linked.append(citation)
-                    break
-        history.update(Citation, linked, ["cited_report"])
-        self.result.citations_linked += len(linked)
+        self._write_patients([(report, record.patients)])
+        return True
 
     # Reporting -----------------------------------------------------------------------------------------------
 
@@ -753,38 +549,9 @@ class _Writer:
 _NULLABLE = {"pmid", "pmid_version", "epub_date", "pub_month", "pub_day"}
 
 
-def holding(*, pmid: Iterable, doi: Iterable, pmcid: Iterable) -> Q:
-    """Case reports that hold one of these PMIDs, DOIs or PMCIDs. DOIs and PMCIDs are unique through partial
-    indexes (where not empty); PostgreSQL uses such an index for "doi IN (...)" only when it can prove the index's
-    condition from the query, which it does not try past 100 values, and then reads every report: a batch's
-    references ask for thousands. So the condition is spelled out."""
-    return Q(pmid__in=pmid) | (Q(doi__in=doi) & ~Q(doi="")) | (Q(pmcid__in=pmcid) & ~Q(pmcid=""))
-
-
-def _identity_keys(record: ArticleRecord) -> Iterator[tuple[str, object]]:
-    for name in IDENTIFIER_FIELDS:
-        if getattr(record, name):
-            yield name, getattr(record, name)
-    if not (record.pmid or record.doi or record.pmcid):
-        yield "title", (normalised_title(record.title), record.date.year)
-
-
-def _unique_headings(record: ArticleRecord) -> list:
-    """A descriptor once per report (its first heading), as the database keeps it."""
-    first: dict[str, object] = {}
-    for heading in record.mesh_headings:
-        first.setdefault(heading.descriptor.lower(), heading)
-    return list(first.values())
-
-
-def _same_author(author: Author, record: AuthorRecord) -> bool:
-    return (author.last_name or author.collective_name).lower() == (record.last_name or record.collective_name).lower()
-
-
-def _qualifiers(qualifiers: list[dict]) -> tuple:
-    return tuple((str(q.get("name", "")).lower(), bool(q.get("major"))) for q in qualifiers or [])
-
-
-def _short(value, limit: int = 60) -> str:
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _apply(rows: list, merged: merge.ListMerge) -> list:
+    """Set a list merge's new values on the stored rows; returns the rows it changed, in order."""
+    for index, values in merged.updates.items():
+        for name, value in values.items():
+            setattr(rows[index], name, value)
+    return [rows[index] for index in merged.updates]

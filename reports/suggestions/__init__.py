@@ -10,10 +10,14 @@ conditions (MeSH major topics) are given to each, never the treatments.
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from reports.cases.records import ArticleRecord, DiagnosisRecord, OutcomeRecord, PatientRecord, TreatmentRecord
 from reports.suggestions.patients import suggest_patients
 from reports.suggestions.terms import MeshTerm, suggest_conditions, suggest_interventions
+
+if TYPE_CHECKING:
+    from reports.models import CaseReport
 
 SUGGESTED = "suggested"
 MAX_TITLE = 2_000
@@ -54,7 +58,7 @@ class SuggestionInput:
 
     @classmethod
     def from_report(cls, report) -> "SuggestionInput":
-        """From a stored CaseReport whose index terms are prefetched (reports.suggestions.refresh.for_suggestions())."""
+        """From a stored CaseReport whose index terms are prefetched (refresh.for_suggestions())."""
         return cls(
             title=report.title,
             abstract=report.abstract,
@@ -77,6 +81,17 @@ class SuggestionInput:
     def is_case_report(self) -> bool:
         types = {name.lower() for name in self.publication_types}
         return not types or bool(types & CASE_REPORT_TYPES)
+
+
+def suggest_for(source: "ArticleRecord | CaseReport") -> list[PatientRecord]:
+    """The case a file's record or a stored report suggests: what the import, the reading process of a large
+    import and suggest_cases all ask. A record's case read beforehand (ArticleRecord.suggested, by
+    reports.importers.readahead) is not read again; a report needs its index terms prefetched."""
+    if isinstance(source, ArticleRecord):
+        if source.suggested is not None:
+            return source.suggested
+        return suggest_case(SuggestionInput.from_record(source))
+    return suggest_case(SuggestionInput.from_report(source))
 
 
 def suggest_case(data: SuggestionInput) -> list[PatientRecord]:

@@ -14,7 +14,7 @@ from reports.cases.store import replace_suggestions, reviewed, vocabularies, wit
 from reports.models import (
     CaseReport,
 )
-from reports.suggestions import SuggestionInput, suggest_case
+from reports.suggestions import suggest_for
 
 CHUNK_SIZE = 500
 
@@ -63,10 +63,7 @@ def suggest_reports(*, reports: QuerySet, only_missing: bool = False, chunk_size
             result.curated += len(keep)
             todo = [pk for pk in chunk if pk not in keep and pk not in having]
             result.unchanged += len(chunk) - len(keep) - len(todo)
-            suggestions = [
-                (report.pk, suggest_case(SuggestionInput.from_report(report)))
-                for report in for_suggestions().filter(pk__in=todo)
-            ]
+            suggestions = [(report.pk, suggest_for(report)) for report in for_suggestions().filter(pk__in=todo)]
             done = replace_suggestions(suggestions=suggestions, replaceable=todo, terms=terms, reviewed_ids=keep)
             result.suggested += len(done.written)
             result.unchanged += len(done.unchanged)

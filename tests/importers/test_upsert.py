@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from reports.cases.records import AuthorRecord, PublicationDate, SubstanceRecord
 from reports.importers.errors import RecordError
-from reports.importers.upsert import holding, import_records, normalised_title
+from reports.importers.matching import holding, normalised_title
+from reports.importers.upsert import import_records
 from reports.models import (
     Author,
     CaseReport,
