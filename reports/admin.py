@@ -18,7 +18,7 @@ from reports import history
 from reports.cases.store import accept, has_suggestions
 from reports.concurrency import VersionedForm
 from reports.importers import uploads
-from reports.importers.detect import FORMATS
+from reports.importers.readers import READERS
 from reports.importers.service import import_file
 from reports.models import (
     Author,
@@ -247,7 +247,9 @@ class ImportForm(forms.Form):
         "PubMed XML (.xml or .xml.gz), PubMed CSV, or a casebase JSON export."
     )
     format = forms.ChoiceField(
-        choices=[("", "Detect it from the file"), *FORMATS.items()], required=False, label="Read it as"
+        choices=[("", "Detect it from the file"), *((reader.format, reader.label) for reader in READERS.values())],
+        required=False,
+        label="Read it as",
     )
     skip_refused = forms.BooleanField(
         required=False,

@@ -3,7 +3,7 @@
 open_for_import() opens a path or an uploaded file, unwraps gzip as a stream (a PubMed baseline file is never read
 whole), looks at the first 64 KiB and hands back the format and a stream that starts at the file's first byte.
 detect_format() is the looking. A file casebase cannot read is refused with a RecordError that says what the file
-looks like and which formats casebase takes.
+looks like and which formats casebase takes (readers.READERS, in its order).
 """
 
 import codecs
@@ -19,15 +19,9 @@ from typing import BinaryIO
 
 from reports.importers.dates import MONTHS, SEASONS
 from reports.importers.errors import RecordError
+from reports.importers.readers import READERS
 from reports.text import clean_line
 
-FORMATS = {
-    "pubmed_page": "PubMed abstract page (text)",
-    "medline": "MEDLINE / .nbib",
-    "pubmed_xml": "PubMed XML (.xml or .xml.gz)",
-    "pubmed_csv": "PubMed CSV",
-    "casebase_json": "casebase JSON export",
-}
 HEAD_SIZE = 64 * 1024
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -56,7 +50,7 @@ _PAGE_CITATION_EXTRAS = re.compile(r"^(?:doi:|Epub |eCollection |Online ahead of
 
 
 def detect_format(head: bytes, *, source: str) -> str:
-    """The FORMATS key for a file whose first bytes (up to 64 KiB, decompressed) are `head`.
+    """The READERS key for a file whose first bytes (up to 64 KiB, decompressed) are `head`.
 
     Raises RecordError for anything casebase cannot import, saying what the file looks like.
     """
@@ -121,10 +115,10 @@ def open_for_import(
     """Open a path or a binary file object (a Django UploadedFile) and yield (format, stream).
 
     The stream starts at the file's first byte, decompressed if the file is gzip; it is read as the reader goes,
-    never whole. With `format` given the file is not looked at, but the format must be one of FORMATS.
+    never whole. With `format` given the file is not looked at, but the format must be one of READERS.
     A file object passed in is left open; its position is moved.
     """
-    if format is not None and format not in FORMATS:
+    if format is not None and format not in READERS:
         raise _refusal(f"'{format}' is not a format casebase knows", source)
     with contextlib.ExitStack() as stack:
         if isinstance(path_or_file, str | os.PathLike):
@@ -146,7 +140,7 @@ def open_for_import(
 
 
 def _refusal(message: str, source: str) -> RecordError:
-    accepted = "; ".join(FORMATS.values())
+    accepted = "; ".join(reader.label for reader in READERS.values())
     return RecordError(f"{message}. casebase imports: {accepted}.", source=source)
 
 
