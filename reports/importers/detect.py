@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from reports.importers.dates import MONTHS, SEASONS
+from reports.importers import citations
 from reports.importers.errors import RecordError
 from reports.importers.readers import READERS
 from reports.text import clean_line
@@ -41,11 +41,9 @@ _MEDLINE_FIRST_TAG = re.compile(r"^PMID-\s")
 _RIS_FIRST_TAG = re.compile(r"^TY {2}- ")
 _PAGE_MARKERS = ("Skip to main page content", "PubMed Disclaimer")
 # The citation line of an abstract page: "Cureus. 2019 Mar 11;11(3):e4225." or, with no journal, ". 2019 Mar 11;...";
-# its date's words are months or seasons.
-_PAGE_CITATION = re.compile(
-    r"^[^.]{0,200}\.\s+(?P<date>(?:1[6-9]|20)\d\d(?:[ -](?:[A-Za-z]{3,9}|\d{1,2}|(?:1[6-9]|20)\d\d))*)"
-    r"(?:[;:].*|\.(?:\s.*)?)?$"
-)
+# its date's words are months or seasons. Stricter than the reader's citations.read_citation(): the date follows the
+# line's first dot, at most 200 characters in, so that a line of prose is not taken for a citation.
+_PAGE_CITATION = re.compile(rf"^[^.]{{0,200}}\.\s+(?P<date>{citations.DATE})(?:[;:].*|\.(?:\s.*)?)?$")
 _PAGE_CITATION_EXTRAS = re.compile(r"^(?:doi:|Epub |eCollection |Online ahead of print)", re.IGNORECASE)
 
 
@@ -250,8 +248,7 @@ def _looks_like_pubmed_page(lines: list[str]) -> bool:
         return True
     for index, line in enumerate(stripped):
         match = _PAGE_CITATION.match(line)
-        words = re.findall(r"[A-Za-z]+", match["date"]) if match else []
-        if not match or not all(word.lower() in MONTHS or word.lower() in SEASONS for word in words):
+        if not match or not citations.is_date_text(match["date"]):
             continue
         after = (text for text in stripped[index + 1 :] if text and not _PAGE_CITATION_EXTRAS.match(text))
         title = next(after, "")
