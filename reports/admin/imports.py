@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from reports.importers import uploads
-from reports.importers.detect import FORMATS
+from reports.importers.readers import READERS
 from reports.models import CaseReport, ImportRun
 
 # Where a curator's session keeps the uploads they checked and may confirm, by token.
@@ -24,7 +24,9 @@ class ImportForm(forms.Form):
         "PubMed XML (.xml or .xml.gz), PubMed CSV, or a casebase JSON export."
     )
     format = forms.ChoiceField(
-        choices=[("", "Detect it from the file"), *FORMATS.items()], required=False, label="Read it as"
+        choices=[("", "Detect it from the file"), *((reader.format, reader.label) for reader in READERS.values())],
+        required=False,
+        label="Read it as",
     )
     skip_refused = forms.BooleanField(
         required=False,

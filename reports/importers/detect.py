@@ -3,7 +3,7 @@
 open_for_import() opens a path or an uploaded file, unwraps gzip as a stream (a PubMed baseline file is never read
 whole), looks at the first 64 KiB and hands back the format and a stream that starts at the file's first byte.
 detect_format() is the looking. A file casebase cannot read is refused with a RecordError that says what the file
-looks like and which formats casebase takes.
+looks like and which formats casebase takes (readers.READERS, in its order).
 """
 
 import codecs
@@ -17,17 +17,11 @@ import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from reports.importers.dates import MONTHS, SEASONS
+from reports.importers import citation_grammar
 from reports.importers.errors import RecordError
+from reports.importers.readers import READERS
 from reports.text import clean_line
 
-FORMATS = {
-    "pubmed_page": "PubMed abstract page (text)",
-    "medline": "MEDLINE / .nbib",
-    "pubmed_xml": "PubMed XML (.xml or .xml.gz)",
-    "pubmed_csv": "PubMed CSV",
-    "casebase_json": "casebase JSON export",
-}
 HEAD_SIZE = 64 * 1024
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -47,16 +41,14 @@ _MEDLINE_FIRST_TAG = re.compile(r"^PMID-\s")
 _RIS_FIRST_TAG = re.compile(r"^TY {2}- ")
 _PAGE_MARKERS = ("Skip to main page content", "PubMed Disclaimer")
 # The citation line of an abstract page: "Cureus. 2019 Mar 11;11(3):e4225." or, with no journal, ". 2019 Mar 11;...";
-# its date's words are months or seasons.
-_PAGE_CITATION = re.compile(
-    r"^[^.]{0,200}\.\s+(?P<date>(?:1[6-9]|20)\d\d(?:[ -](?:[A-Za-z]{3,9}|\d{1,2}|(?:1[6-9]|20)\d\d))*)"
-    r"(?:[;:].*|\.(?:\s.*)?)?$"
-)
+# its date's words are months or seasons. Stricter than the reader's citation_grammar.read_citation(): the date
+# follows the line's first dot, at most 200 characters in, so that a line of prose is not taken for a citation.
+_PAGE_CITATION = re.compile(rf"^[^.]{{0,200}}\.\s+(?P<date>{citation_grammar.DATE})(?:[;:].*|\.(?:\s.*)?)?$")
 _PAGE_CITATION_EXTRAS = re.compile(r"^(?:doi:|Epub |eCollection |Online ahead of print)", re.IGNORECASE)
 
 
 def detect_format(head: bytes, *, source: str) -> str:
-    """The FORMATS key for a file whose first bytes (up to 64 KiB, decompressed) are `head`.
+    """The READERS key for a file whose first bytes (up to 64 KiB, decompressed) are `head`.
 
     Raises RecordError for anything casebase cannot import, saying what the file looks like.
     """
@@ -121,10 +113,10 @@ def open_for_import(
     """Open a path or a binary file object (a Django UploadedFile) and yield (format, stream).
 
     The stream starts at the file's first byte, decompressed if the file is gzip; it is read as the reader goes,
-    never whole. With `format` given the file is not looked at, but the format must be one of FORMATS.
+    never whole. With `format` given the file is not looked at, but the format must be one of READERS.
     A file object passed in is left open; its position is moved.
     """
-    if format is not None and format not in FORMATS:
+    if format is not None and format not in READERS:
         raise _refusal(f"'{format}' is not a format casebase knows", source)
     with contextlib.ExitStack() as stack:
         if isinstance(path_or_file, str | os.PathLike):
@@ -146,7 +138,7 @@ def open_for_import(
 
 
 def _refusal(message: str, source: str) -> RecordError:
-    accepted = "; ".join(FORMATS.values())
+    accepted = "; ".join(reader.label for reader in READERS.values())
     return RecordError(f"{message}. casebase imports: {accepted}.", source=source)
 
 
@@ -256,8 +248,7 @@ def _looks_like_pubmed_page(lines: list[str]) -> bool:
         return True
     for index, line in enumerate(stripped):
         match = _PAGE_CITATION.match(line)
-        words = re.findall(r"[A-Za-z]+", match["date"]) if match else []
-        if not match or not all(word.lower() in MONTHS or word.lower() in SEASONS for word in words):
+        if not match or not citation_grammar.is_date_text(match["date"]):
             continue
         after = (text for text in stripped[index + 1 :] if text and not _PAGE_CITATION_EXTRAS.match(text))
         title = next(after, "")

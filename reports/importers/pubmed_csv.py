@@ -17,7 +17,8 @@ from typing import BinaryIO
 
 from reports.cases.records import ArticleRecord, AuthorRecord, JournalRecord, PublicationDate
 from reports.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
-from reports.importers.dates import MONTHS, SEASONS, parse_pubmed_date
+from reports.importers import citation_grammar
+from reports.importers.dates import parse_pubmed_date
 from reports.importers.errors import RecordError
 from reports.text import clean_line
 
@@ -36,35 +37,7 @@ COLUMNS = (
 )
 REQUIRED_COLUMNS = ("PMID", "Title")
 
-# A date right after the journal: "Eur J Sport Sci. 2022 Jan 31:1-13." or "Prof Case Manag. 2022 Jan-Feb 01;27(1)".
-# Its words are checked to be months or seasons, so that "Lancet. 2022 Feb 5;..." is not confused with a title.
-_YEAR = r"[12]\d{3}"
-_CITATION_DATE = re.compile(
-    rf"(?:^|\.\s+)(?P<date>{_YEAR}(?:[ -](?:[A-Za-z]{{3,9}}|\d{{1,2}}|{_YEAR}))*)(?=[;:.]|\s*$)"
-)
-_VOLUME = re.compile(r"^(?P<volume>[^(:]*)(?:\((?P<issue>[^)]*)\))?(?::(?P<pages>.+))?$")
-_DOI = re.compile(r"\bdoi:\s*(?P<doi>10\.\S+?)\.?(?:\s|$)", re.IGNORECASE)
-_EPUB = re.compile(r"\bEpub (?P<date>\d{4} [A-Za-z]{3,9} \d{1,2})\b")
-# "e37086" (JMIR, PLoS), "bcr2012008101" (BMJ Case Reports): an article number, not pages (as on the abstract page).
-_ELOCATOR = re.compile(r"^(?:e\d+|[A-Za-z]{1,4}\d{4,})$")
-# Pages as printed: "181-188", "1-13", "S12-S15", "663".
-_PAGES = re.compile(r"^[A-Za-z]?\d+[A-Za-z]?(?:\s*-\s*[A-Za-z]?\d+[A-Za-z]?)?$")
-_PUBLICATION_YEAR = re.compile(rf"^({_YEAR})$")
-_ET_AL = re.compile(r",?\s+et\s+al\.?$")
-_INITIALS = re.compile(r"^[A-Z]{1,4}$")
-# fmt: off
-_SURNAME_PARTICLES = {
-    "van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le", "ten", "ter", "bin",
-    "al", "el", "y",
-}
-_NAME_SUFFIXES = {"Jr", "Sr", "2nd", "3rd", "4th", "II", "III", "IV"}
-# Words that make an author a group even when its last word looks like initials ("Writing Committee for the ABC").
-_GROUP_WORDS = {
-    "group", "consortium", "collaborators", "collaborative", "collaboration", "investigators", "committee",
-    "network", "association", "society", "organization", "organisation", "study", "trial", "team", "working",
-    "writing", "for", "and", "of", "the", "on", "in",
-}
-# fmt: on
+_PUBLICATION_YEAR = re.compile(rf"^({citation_grammar.YEAR})$")
 
 
 def read_pubmed_csv(stream: BinaryIO, *, source: str) -> Iterator[ArticleRecord | RecordError]:
@@ -172,8 +145,9 @@ def _record(row: list[str], header: dict[str, int], *, width: int, number: int, 
 
     citation = value("Citation")
     journal = value("Journal/Book")
-    parts = _citation_parts(citation)
-    date = parts.pop("date")
+    # A citation without a date (a book's) gives nothing; the Publication Year dates the row then.
+    parts = citation_grammar.read_citation(citation) or citation_grammar.Citation(journal="", date="")
+    date = parse_pubmed_date(parts.date) if parts.date else None
     if date is None:
         year = _PUBLICATION_YEAR.match(value("Publication Year"))
         if not year:
@@ -190,85 +164,34 @@ def _record(row: list[str], header: dict[str, int], *, width: int, number: int, 
         number=number,
         title=title,
         date=date,
-        journal=JournalRecord(iso_abbreviation=journal or parts["journal"]),
-        doi=normalize_doi(value("DOI")) or parts["doi"],
+        journal=JournalRecord(iso_abbreviation=journal or parts.journal),
+        doi=normalize_doi(value("DOI")) or _doi(citation),
         pmid=pmid,
         pmcid=normalize_pmcid(value("PMCID")),
-        volume=parts["volume"],
-        issue=parts["issue"],
-        pages=parts["pages"],
-        elocation_id=parts["elocation_id"],
-        epub_date=parts["epub_date"],
+        volume=parts.volume,
+        issue=parts.issue,
+        pages=parts.pages,
+        elocation_id=parts.elocation_id,
+        epub_date=citation_grammar.epub_date(citation),
         authors=_authors(authors_text),
         authors_abridged=True,
     )
 
 
-def _citation_parts(citation: str) -> dict:
-    """Date, volume, issue, pages or e-locator, DOI and e-publication date of a PubMed citation line.
-
-    'Cyberpsychol Behav Soc Netw. 2022 Mar;25(3):181-188. doi: 10.1089/cyber.2021.0047. Epub 2022 Feb 2.'
-    Ahead of print there is no volume: 'Eur J Sport Sci. 2022 Jan 31:1-13. doi: ... Online ahead of print.'
-    """
-    parts = {"date": None, "journal": "", "volume": "", "issue": "", "pages": "", "elocation_id": ""}
-    doi = _DOI.search(citation)
-    parts["doi"] = normalize_doi(doi["doi"]) if doi else ""
-    parts["epub_date"] = _iso_date(_EPUB.search(citation))
-
-    match = next((m for m in _CITATION_DATE.finditer(citation) if _is_date_text(m["date"])), None)
-    if not match:
-        return parts
-    parts["date"] = parse_pubmed_date(match["date"])
-    parts["journal"] = citation[: match.start()].strip()
-    rest = citation[match.end() :].split(". ", 1)[0].strip().rstrip(".")
-    if rest.startswith(";"):
-        volume = _VOLUME.match(rest[1:].strip())
-        if volume:
-            parts["volume"] = (volume["volume"] or "").strip()
-            parts["issue"] = (volume["issue"] or "").strip()
-            parts["pages"] = (volume["pages"] or "").strip()
-        if _ELOCATOR.match(parts["pages"]):
-            parts["elocation_id"], parts["pages"] = parts["pages"], ""
-    elif rest.startswith(":"):
-        # Ahead of print: pages ("1-13"), an article number ("e37086") or the publisher's id ("S0002-9343(23)00789-0").
-        located = rest[1:].strip()
-        if _PAGES.match(located) and not _ELOCATOR.match(located):
-            parts["pages"] = located
-        else:
-            parts["elocation_id"] = located
-    return parts
-
-
-def _is_date_text(text: str) -> bool:
-    """'2022 Jan-Feb 01', '2019 Spring', '1998 Dec-1999 Jan': every word a month or a season."""
-    return all(word.lower() in MONTHS or word.lower() in SEASONS for word in re.findall(r"[A-Za-z]+", text))
-
-
-def _iso_date(match: re.Match | None) -> str:
-    date = parse_pubmed_date(match["date"]) if match else None
-    if date and date.month and date.day:
-        return f"{date.year:04}-{date.month:02}-{date.day:02}"
-    return ""
+def _doi(citation: str) -> str:
+    found = citation_grammar.DOI.search(citation)
+    return normalize_doi(found["doi"]) if found else ""
 
 
 def _authors(text: str) -> list[AuthorRecord]:
     """'Hajj-Boutros G, Landry-Duval MA, Comtois AS.' -> surnames with initials; a group keeps its whole name."""
-    names = _ET_AL.sub("", text.strip()).rstrip(".").strip()
-    return [_author(name) for name in re.split(r"\s*[,;]\s*", names) if name.strip(" .")]
-
-
-def _author(name: str) -> AuthorRecord:
-    words = name.strip(" .").split()
-    if len(words) >= 3 and words[-1] in _NAME_SUFFIXES:
-        # "Smith J Jr": AuthorRecord has no suffix, and the surname with initials is what names the author.
-        words = words[:-1]
-    surname = words[:-1]
-    if surname and len(surname) <= 4 and _INITIALS.match(words[-1]) and all(_is_surname_word(word) for word in surname):
-        return AuthorRecord(last_name=" ".join(surname), initials=words[-1])
-    return AuthorRecord(collective_name=name.strip(" ."))
-
-
-def _is_surname_word(word: str) -> bool:
-    if word.lower() in _GROUP_WORDS or any(character.isdigit() for character in word):
-        return False
-    return word[0].isupper() or word in _SURNAME_PARTICLES or "'" in word or "’" in word
+    authors = []
+    for name in citation_grammar.author_names(text):
+        if not name.strip(" ."):
+            continue
+        short = citation_grammar.short_name(name)
+        if short:
+            authors.append(AuthorRecord(last_name=short[0], initials=short[1]))
+        else:
+            authors.append(AuthorRecord(collective_name=name.strip(" .")))
+    return authors

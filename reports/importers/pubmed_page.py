@@ -20,7 +20,8 @@ from reports.cases.records import (
     ReferenceRecord,
 )
 from reports.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
-from reports.importers.dates import MONTHS, SEASONS, parse_pubmed_date
+from reports.importers import citation_grammar
+from reports.importers.dates import parse_pubmed_date
 from reports.importers.errors import RecordError
 from reports.text import NotUTF8, read_utf8, strip_controls
 
@@ -67,25 +68,12 @@ BOILERPLATE = (
     "Display options",
 )
 
-# The citation line: "[Journal]. <date>[;volume(issue)][:pages][. doi: ...][. Epub ...]"; the journal may be missing
-# (the seed's ". 2019 Mar 11;11(3):e4225."). The date is a year and then only months, seasons and day numbers.
-_YEAR = r"(?:1[6-9]|20)\d\d"
-_CITATION = re.compile(
-    rf"^(?P<journal>[^.]*?)\s*\.\s+(?P<date>{_YEAR}(?:[ -](?:[A-Za-z]{{3,9}}|\d{{1,2}}|{_YEAR}))*)"
-    r"(?:(?P<rest>[;:].*)|\.(?:\s.*)?|\s*)$"
-)
-_VOLUME = re.compile(r"^(?P<volume>[^(:]*)(?:\((?P<issue>[^)]*)\))?(?::(?P<pages>.+))?$")
-_DOI_LINE = re.compile(r"\bdoi:\s*(?P<doi>10\.\S+?)\.?(?:\s|$)", re.IGNORECASE)
 _PMID = re.compile(r"\bPMID:\s*(?P<pmid>\d+)\.?")
 _PMCID = re.compile(r"\bPMCID:\s*(?P<pmcid>PMC\d+)\.?")
-_EPUB = re.compile(r"\bEpub (?P<date>\d{4} [A-Z][a-z]{2} \d{1,2})")
-# "e4225" (Cureus, PLoS), "bcr2012008101" (BMJ Case Reports), "CD001234" (Cochrane): an article number, not pages.
-_ELOCATOR = re.compile(r"^(?:e\d+|[A-Za-z]{1,4}\d{4,})$")
 _FOOTNOTE = re.compile(r"(?:\s+\d+)+$")
 _AFFILIATION = re.compile(r"^\s*(?P<number>\d+)\s+(?P<text>.+)$")
 # The short citation repeated under the title: "Scott Zashin. Cureus. ." or "Ann Smith et al. Cureus. 2020."
-_SHORT_BYLINE = re.compile(rf"^(?P<names>[^.]+?)\.\s+(?P<journal>[^.]+?)\.\s*(?:{_YEAR}\s*)?\.+$")
-_ET_AL = re.compile(r",?\s+et\s+al\.?$")
+_SHORT_BYLINE = re.compile(rf"^(?P<names>[^.]+?)\.\s+(?P<journal>[^.]+?)\.\s*(?:{citation_grammar.YEAR}\s*)?\.+$")
 # A paragraph of a structured abstract that is only its label ("Case presentation:"), printed on a line of its own.
 _ABSTRACT_LABEL = re.compile(r"^[A-Z][^.:!?]{0,60}:$")
 _COPYRIGHT = re.compile(r"^(?:Copyright\b|©|\(c\)\s)", re.IGNORECASE)
@@ -95,28 +83,13 @@ _LIST_BULLET = re.compile(r"^(?:[-•*·]\s+)+")
 # with the authors first ("Surname AB, Surname C. Title. Journal. ...").
 _LINK_LABELS = re.compile(r"(?:\s+-\s+(?:PMC|PubMed|DOI|Free PMC article|Free article|Google Scholar))+\s*$")
 _JOURNAL_TAIL = re.compile(
-    r"(?:^|\.\s+)(?P<journal>[^.]+?)\.\s+(?P<year>(?:1[6-9]|20)\d\d)[a-z]?"
+    rf"(?:^|\.\s+)(?P<journal>[^.]+?)\.\s+(?P<year>{citation_grammar.YEAR})[a-z]?"
     r"(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?"
     r"(?:;(?P<volume>[^(:;]*)(?:\((?P<issue>[^)]*)\))?)?(?::(?P<pages>[^;]+?))?\.?$"
 )
 _URL = re.compile(r"(?P<url>https?://\S+?)\.?(?:\s|$)")
 _PUBMED_IN_URL = re.compile(r"pubmed[^0-9]*?(?P<pmid>\d{6,9})\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
-_NAME_WORD = re.compile(r"^[^\W\d_][\w'’\-]*$")
-_INITIALS = re.compile(r"^[A-Z]{1,4}$")
-# fmt: off
-# Lower-case words that belong to a surname ("de la Cruz J", "van der Berg A").
-_SURNAME_PARTICLES = {
-    "van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le", "ten", "ter", "bin",
-    "al", "el", "y",
-}
-_NAME_SUFFIXES = {"Jr", "Sr", "2nd", "3rd", "4th"}
-# The last word of a group author ("CARE Group", "American Diabetes Association").
-_GROUP_WORDS = {
-    "Group", "Consortium", "Collaborators", "Collaborative", "Collaboration", "Investigators", "Committee", "Network",
-    "Association", "Society", "Organization", "Organisation",
-}
-# fmt: on
 
 
 @dataclass
@@ -169,10 +142,9 @@ def parse_pubmed_page(text: str, *, source: str = "") -> ArticleRecord:
             source=source,
             field="citation",
         )
-    date_text, volume, issue, pages = citation["date"], citation["volume"], citation["issue"], citation["pages"]
-    date = parse_pubmed_date(date_text)
+    date = parse_pubmed_date(citation.date)
     if date is None:
-        raise RecordError(f"'{date_text[:60]}' is not a publication date", source=source, field="date")
+        raise RecordError(f"'{citation.date[:60]}' is not a publication date", source=source, field="date")
 
     page_head = _read_head(head, citation_at)
     if not page_head.title:
@@ -184,36 +156,26 @@ def parse_pubmed_page(text: str, *, source: str = "") -> ArticleRecord:
 
     # The identifiers are read from the head only: "Similar articles" and "Cited by" print other articles' PMIDs.
     head_text = "\n".join(head)
-    doi_match = _DOI_LINE.search(head_text)
+    doi_match = citation_grammar.DOI.search(head_text)
     pmid_match = _PMID.search(head_text)
     pmcid_match = _PMCID.search(head_text)
-    epub_match = _EPUB.search(head_text)
 
-    elocation_id = citation["elocation_id"]
-    if pages and _ELOCATOR.match(pages):
-        elocation_id, pages = pages, ""
-
-    journal = citation["journal"] or page_head.journal
+    journal = citation.journal or page_head.journal
     # A journal name on a line of its own above the citation (". 2019 Mar 11;...") is not a publication type.
     publication_types = [name for name in page_head.publication_types if name != journal] + _list_items(
         sections.get("Publication types", [])
     )
-    epub_date = ""
-    if epub_match:
-        epub = parse_pubmed_date(epub_match["date"])
-        if epub and epub.month and epub.day:
-            epub_date = f"{epub.year:04}-{epub.month:02}-{epub.day:02}"
 
     return ArticleRecord(
         title=page_head.title,
         date=date,
         abstract=_abstract(sections.get("Abstract", [])),
         journal=JournalRecord(iso_abbreviation=journal),  # a page names the journal by its abbreviation only
-        epub_date=epub_date,
-        volume=volume,
-        issue=issue,
-        pages=pages,
-        elocation_id=elocation_id,
+        epub_date=citation_grammar.epub_date(head_text),
+        volume=citation.volume,
+        issue=citation.issue,
+        pages=citation.pages,
+        elocation_id=citation.elocation_id,
         doi=normalize_doi(doi_match["doi"]) if doi_match else "",
         pmid=normalize_pmid(pmid_match["pmid"]) if pmid_match else None,
         pmcid=normalize_pmcid(pmcid_match["pmcid"]) if pmcid_match else "",
@@ -255,28 +217,12 @@ def _split_sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
     return head, sections
 
 
-def _find_citation(head: list[str]) -> tuple[int, dict | None]:
+def _find_citation(head: list[str]) -> tuple[int, citation_grammar.Citation | None]:
     for index, line in enumerate(head):
-        match = _CITATION.match(line.strip())
-        if not match or not _is_date_text(match["date"]):
-            continue
-        rest = (match["rest"] or "").split(". ", 1)[0].rstrip(".")
-        volume_match = _VOLUME.match(rest[1:].strip()) if rest.startswith(";") else None
-        return index, {
-            "journal": match["journal"].strip(),
-            "date": match["date"].strip(),
-            "volume": (volume_match["volume"] or "").strip() if volume_match else "",
-            "issue": (volume_match["issue"] or "").strip() if volume_match else "",
-            "pages": (volume_match["pages"] or "").strip() if volume_match else "",
-            # Ahead of print there is no volume, only the article's identifier: "2024 Jan 5:S0002-9343(23)00789-0".
-            "elocation_id": rest[1:].strip() if rest.startswith(":") else "",
-        }
+        citation = citation_grammar.read_citation(line.strip())
+        if citation:
+            return index, citation
     return -1, None
-
-
-def _is_date_text(text: str) -> bool:
-    """'2019 Mar 11', '2019 Spring', '1998 Dec-1999 Jan': every word a month or a season."""
-    return all(word.lower() in MONTHS or word.lower() in SEASONS for word in re.findall(r"[A-Za-z]+", text))
 
 
 def _is_boilerplate(line: str) -> bool:
@@ -311,7 +257,7 @@ def _read_head(head: list[str], citation_at: int) -> _Head:
             break
         if not (
             _is_boilerplate(line)
-            or _DOI_LINE.match(line)
+            or citation_grammar.DOI.match(line)
             or line.startswith(("Epub ", "eCollection ", "DOI:"))
             or line in above
             or (zone and line == zone[0])  # the title again, in the repeated citation block
@@ -341,7 +287,7 @@ def _read_head(head: list[str], citation_at: int) -> _Head:
         result.names = [name for name in _split_names(full_byline) if name]
     elif short:
         # The short citation names at most the first author when there are more ("Ann Smith et al.").
-        result.names = [name for name in _split_names(_ET_AL.sub("", short["names"])) if name]
+        result.names = [name for name in _split_names(citation_grammar.ET_AL.sub("", short["names"])) if name]
     return result
 
 
@@ -352,11 +298,11 @@ def _is_numbered_byline(line: str) -> bool:
         return False
     for name in names:
         words = _FOOTNOTE.sub("", name).split()
-        if words and words[-1] in _GROUP_WORDS:
+        if words and words[-1] in citation_grammar.GROUP_NAME_ENDINGS:
             continue
         if not (_FOOTNOTE.search(name) and 2 <= len(words) <= 6):
             return False
-        if not all(word[0].isupper() or word in _SURNAME_PARTICLES for word in words):
+        if not all(word[0].isupper() or word in citation_grammar.SURNAME_PARTICLES for word in words):
             return False
     return True
 
@@ -378,7 +324,7 @@ def _author_from_full_name(name: str, affiliation: str) -> AuthorRecord:
     words = name.split()
     if len(words) == 1:
         return AuthorRecord(last_name=name, affiliation=affiliation)
-    if words[-1] in _GROUP_WORDS:
+    if words[-1] in citation_grammar.GROUP_NAME_ENDINGS:
         return AuthorRecord(collective_name=name, affiliation=affiliation)
     cut = len(words) - 1
     while cut > 1 and words[cut - 1][:1].islower():
@@ -497,7 +443,7 @@ def parse_reference(text: str) -> ReferenceRecord:
             reference.pmid = normalize_pmid(pubmed_id["pmid"])
         reference.doi = normalize_doi(reference.url)  # "https://doi.org/10...." is a DOI; other addresses give ""
         body = _cut(body, url_match)
-    doi_match = _DOI_LINE.search(body)
+    doi_match = citation_grammar.DOI.search(body)
     if doi_match:
         reference.doi = normalize_doi(doi_match["doi"])
         body = _cut(body, doi_match)
@@ -546,37 +492,14 @@ def _title_and_authors(front: str) -> tuple[str, str]:
     parts = [part for part in _SENTENCE_END.split(front) if part]
     readings = []
     for cut in range(len(parts) - 1, 0, -1):
-        if _is_author_list(" ".join(parts[cut:])):
+        if citation_grammar.is_author_list(" ".join(parts[cut:])):
             readings.append((" ".join(parts[:cut]), " ".join(parts[cut:])))
             break
     for cut in range(1, len(parts)):
-        if _is_author_list(" ".join(parts[:cut])):
+        if citation_grammar.is_author_list(" ".join(parts[:cut])):
             readings.append((" ".join(parts[cut:]), " ".join(parts[:cut])))
             break
     for title, authors in readings:
-        if not _is_author_list(title, groups=False):
+        if not citation_grammar.is_author_list(title, groups=False):
             return title, authors.rstrip(".")
     return front, ""
-
-
-def _is_author_list(text: str, *, groups: bool = True) -> bool:
-    """'Younger J, Mackey S', 'Bergasa NV, Alling DW, et al.', 'Gagnier JJ, Riley D; CARE Group'."""
-    names = _ET_AL.sub("", text.strip()).rstrip(".")
-    return bool(names) and all(_is_author_name(name, groups=groups) for name in re.split(r"\s*[,;]\s*", names))
-
-
-def _is_author_name(name: str, *, groups: bool) -> bool:
-    words = name.split()
-    if len(words) >= 2 and words[-1] in _NAME_SUFFIXES:
-        words = words[:-1]
-    if len(words) < 2 or not all(_NAME_WORD.match(word) for word in words):
-        return False
-    if words[-1] in _GROUP_WORDS:
-        return groups and words[0][0].isupper()
-    surname, initials = words[:-1], words[-1]
-    return (
-        bool(_INITIALS.match(initials))
-        and len(surname) <= 4
-        and surname[-1][0].isupper()
-        and all(word[0].isupper() or word in _SURNAME_PARTICLES or re.search(r"['’\-]", word) for word in surname)
-    )

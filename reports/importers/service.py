@@ -9,25 +9,9 @@ from django.db import DatabaseError, OperationalError
 
 from reports.importers import readahead
 from reports.importers.errors import RecordError
+from reports.importers.readers import READERS
 from reports.importers.results import ImportResult, Problem
 from reports.importers.upsert import import_records
-
-
-def _readers() -> dict:
-    # Imported here so that a reader's import cost is paid only by imports.
-    from reports.importers.casebase_json import read_casebase_json
-    from reports.importers.medline import read_medline
-    from reports.importers.pubmed_csv import read_pubmed_csv
-    from reports.importers.pubmed_page import read_pubmed_page
-    from reports.importers.pubmed_xml import read_pubmed_xml
-
-    return {
-        "pubmed_page": read_pubmed_page,
-        "medline": read_medline,
-        "pubmed_xml": read_pubmed_xml,
-        "pubmed_csv": read_pubmed_csv,
-        "casebase_json": read_casebase_json,
-    }
 
 
 class _CountingReader:
@@ -113,7 +97,7 @@ def import_file(
             file = _CountingReader(file, count)
         size = os.fstat(opened.fileno()).st_size if opened is not None else None
         with open_for_import(file, source=source, format=format) as (detected, stream):
-            read = _readers()[detected]
+            read = READERS[detected].read
             if readahead.worth_it(size) if parallel is None else parallel:
                 # A second process reads (and suggests) while this one writes: readahead.py.
                 reader = readahead.read_ahead(lambda: read(stream, source=source), suggest=suggest)

@@ -15,9 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reports.importers.detect import FORMATS, HEAD_SIZE, detect_format, open_for_import
+from reports.importers.detect import HEAD_SIZE, detect_format, open_for_import
 from reports.importers.errors import RecordError
 from reports.importers.pubmed_csv import read_pubmed_csv
+from reports.importers.readers import READERS
 from tests.importers.fuzzing import EVERY_REAL_FILE, assert_imports_whole_or_refuses_cleanly, damaged, real_files
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -177,7 +178,7 @@ def test_a_given_format_that_casebase_does_not_know_is_refused_with_the_list():
         pass
 
     assert str(caught.value) == f"seed: 'ris' is not a format casebase knows. {ACCEPTED}"
-    assert set(FORMATS) == {"pubmed_page", "medline", "pubmed_xml", "pubmed_csv", "casebase_json"}
+    assert set(READERS) == {"pubmed_page", "medline", "pubmed_xml", "pubmed_csv", "casebase_json"}
 
 
 def test_a_missing_file_is_refused(tmp_path):
@@ -368,7 +369,7 @@ def test_detection_raises_nothing_but_record_error(prefix, data):
         outcome = detect_format(prefix + data, source="fuzz")
     except RecordError as error:
         outcome = error.message
-    assert outcome in FORMATS or outcome.endswith(ACCEPTED)
+    assert outcome in READERS or outcome.endswith(ACCEPTED)
 
 
 def test_a_gzipped_pubmed_csv_is_read_by_its_reader_from_the_stream_open_for_import_gives(tmp_path):

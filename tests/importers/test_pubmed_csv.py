@@ -318,6 +318,19 @@ def test_a_group_author_without_initials_is_a_collective_name():
     ]
 
 
+def test_surnames_with_a_particle_a_hyphen_or_an_apostrophe_and_suffixes_are_people():
+    records = read(csv_file(a_row(Authors="el-Mofty S, In K, d'Angelo M, van 't Veer LJ, King ML III, Group P.")))
+
+    assert records[0].authors == [
+        AuthorRecord(last_name="el-Mofty", initials="S"),
+        AuthorRecord(last_name="In", initials="K"),
+        AuthorRecord(last_name="d'Angelo", initials="M"),
+        AuthorRecord(last_name="van 't Veer", initials="LJ"),
+        AuthorRecord(last_name="King", initials="ML"),
+        AuthorRecord(collective_name="Group P"),
+    ]
+
+
 def test_without_an_authors_column_value_the_first_author_is_used():
     records = read(csv_file(a_row(Authors="", First_Author="Zashin S")))
 

@@ -564,6 +564,13 @@ def test_an_article_ahead_of_print_gives_its_identifier_and_no_volume_or_pages()
     )
 
 
+def test_an_article_ahead_of_print_with_page_numbers_gives_them_as_pages():
+    citation = "Eur J Sport Sci. 2022 Jan 31:1-13. doi: 10.1080/17461391.2022.2033853. Online ahead of print."
+    record = parse_pubmed_page(text_of(SEED).replace(". 2019 Mar 11;11(3):e4225.\ndoi: 10.7759/cureus.4225.", citation))
+
+    assert (record.date.text, record.volume, record.pages, record.elocation_id) == ("2022 Jan 31", "", "1-13", "")
+
+
 def test_a_full_byline_with_numbers_and_affiliations_replaces_the_short_one():
     full = f"{SEED_TITLE}\n\nScott Zashin 1\nAffiliations\n\n    1 Internal Medicine, Zashin Clinic, Dallas, USA.\n"
     text = text_of(SEED).replace(f"{SEED_TITLE}\n\nAffiliations\n", full, 1)
@@ -773,6 +780,19 @@ def test_a_reference_by_a_group_alone_reads_the_group_as_its_author():
         "42",
         "Suppl 1",
         "S1-S193",
+    )
+
+
+def test_a_reference_whose_authors_end_in_a_dot_or_a_suffix_reads_them():
+    reference = parse_reference(
+        "Benson DM Jr., Smith MK, d'Angelo M. Effectiveness of lenalidomide for the treatment of plasma cell "
+        "leukemia. Leuk Lymphoma. 2007;48:1423-5."
+    )
+
+    assert (reference.authors, reference.title, reference.journal) == (
+        "Benson DM Jr., Smith MK, d'Angelo M",
+        "Effectiveness of lenalidomide for the treatment of plasma cell leukemia.",
+        "Leuk Lymphoma",
     )
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports.importers.detect import FORMATS
+from reports.importers.readers import READERS
 from reports.importers.service import import_file
 from reports.models import Author, CaseReport, Citation, Journal, Patient
 from tests.importers.fuzzing import (
@@ -230,7 +230,7 @@ def every_real_file_in_the_database():
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(damaged(EVERY_REAL_BYTES), st.sampled_from([None, *FORMATS]), st.booleans())
+@given(damaged(EVERY_REAL_BYTES), st.sampled_from([None, *READERS]), st.booleans())
 def test_any_damaged_file_read_as_any_format_is_imported_whole_or_refused_leaving_the_database_as_it_was(
     every_real_file_in_the_database, data, format, skip_refused
 ):
@@ -274,7 +274,7 @@ GARBAGE_SIZE = 64 * 1024 * 1024
 MEMORY_LIMIT = 4 * 1024 * 1024
 
 
-@pytest.mark.parametrize("format", [None, *FORMATS])
+@pytest.mark.parametrize("format", [None, *READERS])
 def test_a_large_stream_of_random_bytes_is_refused_having_read_and_kept_little_of_it(format):
     garbage = RandomBytes(GARBAGE_SIZE)
     tracemalloc.start()

@@ -4,7 +4,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from reports.importers.detect import FORMATS
+from reports.importers.readers import READERS
 from reports.importers.service import import_file
 
 SHOWN = 20  # problems listed per file; the rest are counted
@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH")
         parser.add_argument(
-            "--format", choices=list(FORMATS), help="Read the files as this format instead of detecting it."
+            "--format", choices=list(READERS), help="Read the files as this format instead of detecting it."
         )
         parser.add_argument("--dry-run", action="store_true", help="Say what would change; write nothing.")
         parser.add_argument(
