@@ -1,7 +1,7 @@
 """Two curators editing the same record: the second save is refused, with what the first one changed.
 
 A change form carries, hidden, the record's version when the curator opened it: the newest history entry of the
-record and of each kind of row edited inline on its page (reports/history.py keeps one for every save). When the
+record and of each kind of row edited inline on its page (reports/audit.py keeps one for every save). When the
 form comes back, a different version means someone saved in between; the form is shown again with the curator's
 input kept and a message listing the other changes, instead of silently overwriting them.
 """
@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.functional import cached_property
 
-from reports.history import has_history
+from reports.audit import has_history
 
 
 def version(obj, related: list[tuple[type, str]]) -> str:

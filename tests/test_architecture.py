@@ -18,7 +18,7 @@ LAYERS = [
         "reports.mesh",
         "reports.identifiers",
         "reports.bulk",
-        "reports.history",
+        "reports.audit",
         "reports.search.index",
         "reports.models",
     ],

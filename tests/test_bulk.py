@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from reports import bulk, history
+from reports import audit, bulk
 from reports.models import CaseReport, Journal, MeshDescriptor, MeshHeading, Patient
 from tests.factories import make_report
 
@@ -48,8 +48,8 @@ def test_values_of_every_kind_round_trip():
 
 
 def test_history_create_records_one_history_row_per_object_with_the_actor():
-    with history.acting(reason="Import 3 of test.xml"):
-        journals = history.create(Journal, [Journal(title="Cureus"), Journal(title="BMJ Case Rep")])
+    with audit.acting(reason="Import 3 of test.xml"):
+        journals = audit.create(Journal, [Journal(title="Cureus"), Journal(title="BMJ Case Rep")])
     records = Journal.changes.order_by("id")
     assert [(r.id, r.title, r.history_type, r.history_change_reason) for r in records] == [
         (journals[0].pk, "Cureus", "+", "Import 3 of test.xml"),
@@ -60,7 +60,7 @@ def test_history_create_records_one_history_row_per_object_with_the_actor():
 def test_a_rolled_back_transaction_leaves_nothing_behind():
     def write_then_fail():
         with transaction.atomic():
-            history.create(Journal, [Journal(title="Lost")])
+            audit.create(Journal, [Journal(title="Lost")])
             raise RuntimeError
 
     with pytest.raises(RuntimeError):

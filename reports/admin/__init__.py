@@ -3,7 +3,7 @@
 One module per section; importing them here registers every ModelAdmin when Django's admin autodiscovers this
 package.
 - common.py: what every section shares (numbered new rows, stale saves refused, suggestions confirmed by an edit).
-- history.py: history pages and Revert, and the deleted records.
+- audit.py: history pages and Revert, and the deleted records.
 - bibliography.py: case reports, references, authors.
 - clinical.py: patients, diagnoses, findings, treatments, outcomes.
 - vocabulary.py: conditions, interventions, journals and the index terms.

@@ -7,9 +7,9 @@ from django.db.models import Count
 from django.urls import path
 from django.utils.html import format_html
 
+from reports.admin.audit import HistoryAdmin, deleted_view
 from reports.admin.clinical import PatientInline
 from reports.admin.common import ConfirmsSuggestions, NumbersNewRows, RefusesStaleSaves
-from reports.admin.history import HistoryAdmin, deleted_view
 from reports.admin.imports import import_view
 from reports.cases.store import accept
 from reports.models import (

@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 
+from reports.admin.audit import HistoryAdmin
 from reports.admin.common import ConfirmsSuggestions, NumbersNewRows, RefusesStaleSaves, admin_link, suggestion
-from reports.admin.history import HistoryAdmin
 from reports.cases.store import accept, has_suggestions
 from reports.models import Diagnosis, Finding, Outcome, Patient, Treatment
 

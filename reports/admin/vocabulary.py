@@ -4,8 +4,8 @@ publication types, MeSH descriptors, substances), each listed with how often it 
 from django.contrib import admin
 from django.db.models import Count
 
+from reports.admin.audit import HistoryAdmin
 from reports.admin.common import RefusesStaleSaves
-from reports.admin.history import HistoryAdmin
 from reports.models import Condition, Intervention, Journal, Keyword, MeshDescriptor, PublicationType, Substance
 
 

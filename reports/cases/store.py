@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 
-from reports import history
+from reports import audit
 from reports.cases.fields import PATIENT, PATIENT_PREFETCHES, Table, Term
 from reports.cases.records import PatientRecord
 from reports.cases.vocabulary import Vocabulary
@@ -46,7 +46,7 @@ def write_cases(cases: Iterable[Case], *, terms: Mapping[type[models.Model], Voc
 
 
 def _write(table: Table, pairs: list[tuple[int, object]], ids: dict) -> None:
-    rows = history.create(table.model, [table.row(record, parent_id=parent, ids=ids) for parent, record in pairs])
+    rows = audit.create(table.model, [table.row(record, parent_id=parent, ids=ids) for parent, record in pairs])
     # The rows below may point to these by their term (a treatment to the diagnosis it was given for).
     for term in (column for column in table.fields if isinstance(column, Term)):
         ids.setdefault(table.model, {}).update(
@@ -163,13 +163,13 @@ def accept(*, patients) -> int:
     patient_ids = list(patients.values_list("pk", flat=True))
     with transaction.atomic():
         suggested = {"origin": Origin.SUGGESTED}
-        changed = history.update_where(Patient.objects.filter(pk__in=patient_ids, **suggested), origin=Origin.CURATED)
+        changed = audit.update_where(Patient.objects.filter(pk__in=patient_ids, **suggested), origin=Origin.CURATED)
         for model, path in (
             (Diagnosis, "patient__in"),
             (Treatment, "patient__in"),
             (Outcome, "treatment__patient__in"),
         ):
-            changed += history.update_where(
+            changed += audit.update_where(
                 model.objects.filter(**{path: patient_ids}, **suggested), origin=Origin.CURATED
             )
     return changed

@@ -8,7 +8,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from reports import history
+from reports import audit
 from reports.cases.records import JournalRecord
 from reports.mesh import Descriptor, Thesaurus
 from reports.models import Condition, Intervention, Journal
@@ -37,7 +37,7 @@ class Vocabulary:
                 extra = wanted.get(row["name"].lower(), (None, {}))[1]
                 fill = {k: v for k, v in extra.items() if v and not row[k]}
                 if fill and not self._taken(fill):
-                    history.update_where(self.model.objects.filter(pk=row["id"]), **fill)
+                    audit.update_where(self.model.objects.filter(pk=row["id"]), **fill)
             new_keys = [key for key in missing if key not in self.ids]
             taken = self._taken_uis({wanted[key][1].get("ui") for key in new_keys} - {None, ""})
             new = []
@@ -49,7 +49,7 @@ class Vocabulary:
                 elif extra.get("ui"):
                     taken.add(extra["ui"])  # the first new term of the batch with this UI keeps it
                 new.append(self.model(name=name, **extra))
-            for obj in history.create(self.model, new):
+            for obj in audit.create(self.model, new):
                 self.ids[obj.name.lower()] = obj.pk
         return {key: self.ids[key] for key in wanted}
 
@@ -255,8 +255,8 @@ def _load(model, descriptors: list[Descriptor]) -> Loaded:
             setattr(term, name, value)
         by_ui[descriptor.ui] = term
         changed.append(term)
-    history.create(model, new)
-    history.update(model, changed, fields=["mesh_ui", "tree_numbers", "synonyms"])
+    audit.create(model, new)
+    audit.update(model, changed, fields=["mesh_ui", "tree_numbers", "synonyms"])
     done.created, done.updated = len(new), len(changed)
     return done
 

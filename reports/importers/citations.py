@@ -3,7 +3,7 @@ that point to a report arriving now are linked to it. A report is never linked t
 
 from django.db.models import Q
 
-from reports import history
+from reports import audit
 from reports.importers.matching import IDENTIFIER_FIELDS, holding
 from reports.models import CaseReport, Citation
 
@@ -61,5 +61,5 @@ def link_incoming(*, reports: list[CaseReport]) -> int:
                 citation.cited_report_id = target
                 linked.append(citation)
                 break
-    history.update(Citation, linked, ["cited_report"])
+    audit.update(Citation, linked, ["cited_report"])
     return len(linked)

@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 
 import reports.search.index as search_index
-from reports import bulk, history
+from reports import audit, bulk
 from reports.cases.records import ArticleRecord, PatientRecord, TermRecord
 from reports.cases.store import replace_suggestions, reviewed, stored_cases, write_cases
 from reports.cases.vocabulary import Journals, Vocabulary
@@ -126,7 +126,7 @@ def import_records(
     try:
         with transaction.atomic(), search_index.deferred(connection):
             run = ImportRun.objects.create(source=source[:255], format=source_format, via=via, user=user)
-            with history.acting(reason=run.reason, user=user):
+            with audit.acting(reason=run.reason, user=user):
                 writer = _Writer(result=result, source=source, source_format=source_format, suggest=suggest)
                 statistics = bulk.Statistics(tables=_tables())
                 for chunk in _chunks(records, chunk_size):
@@ -286,7 +286,7 @@ class _Writer:
                     self._conflict(record, name, f"{value} belongs to another report; not copied")
                     setattr(report, name, None if name == "pmid" else "")
             reports.append(report)
-        reports = history.create(CaseReport, reports)
+        reports = audit.create(CaseReport, reports)
         self.result.created += len(reports)
         self._write_children(list(zip(reports, records, strict=True)))
         self._write_patients([(report, record.patients) for report, record in zip(reports, records, strict=True)])
@@ -301,7 +301,7 @@ class _Writer:
         # Rows name their report by id (report_id=...), not by object: setting a relation by object asks the database
         # router about it, once per row, which is a tenth of an import's time.
         if wanted("authors"):
-            history.create(
+            audit.create(
                 Author,
                 [
                     Author(report_id=report.pk, **author_fields(author, position=n))
@@ -341,7 +341,7 @@ class _Writer:
                     if key not in seen:
                         seen.add(key)
                         links.append(link_model(report_id=report.pk, position=position, **{f"{link_field}_id": key}))
-            history.create(link_model, links)
+            audit.create(link_model, links)
         if wanted("mesh_headings"):
             ids = self.descriptors.resolve(
                 {heading.descriptor: {"ui": heading.ui} for _, record in pairs for heading in record.mesh_headings}
@@ -355,7 +355,7 @@ class _Writer:
                 for report, record in pairs
                 for position, heading in enumerate(unique_headings(record.mesh_headings), start=1)
             ]
-            history.create(MeshHeading, headings)
+            audit.create(MeshHeading, headings)
         if wanted("citations"):
             citations, hints = [], []
             for report, record in pairs:
@@ -363,7 +363,7 @@ class _Writer:
                     citations.append(Citation(report_id=report.pk, **citation_fields(reference, position=n)))
                     hints.append(reference.links_to)
             self.result.citations_linked += resolve_outgoing(citations=citations, hints=hints)
-            history.create(Citation, citations)
+            audit.create(Citation, citations)
 
     def _suggest(self, pairs: list[tuple[CaseReport, ArticleRecord]], *, replaceable: set[int]) -> None:
         """Suggested cases for new or changed reports, unless a curator has entered or confirmed their case. The
@@ -404,7 +404,7 @@ class _Writer:
         else:
             changes = {k: v for k, v in values.items() if v and not getattr(existing, k)}
             if changes:
-                history.update_where(model.objects.filter(pk=existing.pk), **changes)
+                audit.update_where(model.objects.filter(pk=existing.pk), **changes)
         vocabulary.ids[existing.name.lower()] = existing.pk
 
     # Updating ------------------------------------------------------------------------------------------------
@@ -481,7 +481,7 @@ class _Writer:
         take("authors", merged)
         updated = _apply(authors, merged)
         if updated:
-            history.update(Author, updated, AUTHOR_FIELDS)
+            audit.update(Author, updated, AUTHOR_FIELDS)
         changed = bool(updated)
         for name, stored, incoming in (
             ("keywords", [link.keyword.name for link in report.report_keywords.all()], record.keywords),
@@ -505,7 +505,7 @@ class _Writer:
             self.result.citations_linked += resolve_outgoing(
                 citations=[c for c in updated if c.cited_report_id is None]
             )
-            history.update(Citation, updated, CITATION_FIELDS)
+            audit.update(Citation, updated, CITATION_FIELDS)
             changed = True
 
         if clear:

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, Length, Lower
 from django.db.models.lookups import Exact
 from django.urls import reverse
 
-from reports.history import History
+from reports.audit import History
 from reports.identifiers import doi_url, normalize_doi, normalize_pmcid, pmc_url, pubmed_url
 
 # PubMed's oldest indexed articles are from the late 1700s; anything outside this range is a typo.

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Cast
 from django.urls import reverse
 
-from reports.history import History
+from reports.audit import History
 from reports.models.bibliography import CaseReport, NamedTerm
 
 

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bench import page_latency
 from reports.importers.service import import_file
-from tests.test_history import SPINE_XML
+from tests.test_audit import SPINE_XML
 
 pytestmark = pytest.mark.django_db
 

@@ -40,7 +40,7 @@ def test_a_vocabulary_asks_the_database_once_per_new_name(django_assert_num_quer
 
 
 def test_new_terms_are_recorded_in_the_history_with_the_reason_given():
-    from reports.history import acting
+    from reports.audit import acting
 
     with acting(reason="Import 7 of test.xml"):
         ids = Vocabulary(Keyword).resolve({"fatigue": {}})

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports import history
+from reports import audit
 from reports.cases.vocabulary import load_mesh
 from reports.mesh import TABLE, thesaurus
 from reports.models import Condition, Intervention
@@ -22,7 +22,7 @@ class Command(BaseCommand):
             found = thesaurus(table)
         except (OSError, EOFError, KeyError, UnicodeDecodeError) as error:
             raise CommandError(f"{table}: not a MeSH table ({error})") from error
-        with history.acting(reason="MeSH 2021 loaded into the vocabulary (manage.py load_mesh)"):
+        with audit.acting(reason="MeSH 2021 loaded into the vocabulary (manage.py load_mesh)"):
             loaded = load_mesh(thesaurus=found)
         for model, name in ((Condition, "conditions"), (Intervention, "interventions")):
             done = loaded[model]

@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from reports import history
+from reports import audit
 from reports.models import CaseReport
 
 
@@ -20,5 +20,5 @@ class Command(BaseCommand):
         with transaction.atomic():
             call_command("loaddata", "seed", verbosity=0)
             # loaddata writes without the signals that keep the history: give every seed record its first entry.
-            history.record_initial(reason="Loaded from the seed")
+            audit.record_initial(reason="Loaded from the seed")
         self.stdout.write(self.style.SUCCESS("Loaded the seed case report."))

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from reports import history
+from reports import audit
 from reports.models import CaseReport
 from reports.suggestions.refresh import suggest_reports
 
@@ -24,6 +24,6 @@ class Command(BaseCommand):
         reports = CaseReport.objects.all()
         if pmid:
             reports = reports.filter(pmid__in=pmid)
-        with history.acting(reason="manage.py suggest_cases"):
+        with audit.acting(reason="manage.py suggest_cases"):
             result = suggest_reports(reports=reports, only_missing=only_missing)
         self.stdout.write(self.style.SUCCESS(result.summary()))

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
-from reports import history
+from reports import audit
 from reports.models import (
     Author,
     CaseReport,
@@ -25,7 +25,7 @@ from reports.models import (
     Treatment,
 )
 
-# Every model that keeps history (reports/history.py), in the order the deleted-records page names them.
+# Every model that keeps history (reports/audit.py), in the order the deleted-records page names them.
 HISTORY_MODELS = [
     CaseReport,
     Patient,
@@ -67,6 +67,6 @@ def deleted_view(request: HttpRequest) -> TemplateResponse:
         **admin.site.each_context(request),
         "opts": CaseReport._meta,
         "title": "Deleted records",
-        "deleted": history.deleted_records(models_=visible),
+        "deleted": audit.deleted_records(models_=visible),
     }
     return TemplateResponse(request, "admin/reports/deleted.html", context)

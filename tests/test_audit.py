@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from reports import history
+from reports import audit
 from reports.accounts import add_staff
 from reports.importers.service import import_file
 from reports.models import CaseReport, Citation, Diagnosis, ImportRun, Patient, Treatment
@@ -99,7 +99,7 @@ def test_reverting_brings_back_an_earlier_version(curator, seed_report):
 def test_a_deleted_record_is_listed_and_can_be_restored(curator, seed_report):
     citation = Citation.objects.order_by("position").first()
     values = {f.attname: getattr(citation, f.attname) for f in Citation._meta.concrete_fields}
-    with history.acting(reason="a slip"):
+    with audit.acting(reason="a slip"):
         citation.delete()
     page = curator.get("/admin/reports/casereport/deleted/")
     assert page.status_code == 200
@@ -116,7 +116,7 @@ def test_accepting_a_suggested_case_is_recorded():
     import_file(file=SPINE_XML)
     from reports.cases.store import accept
 
-    with history.acting(reason="accepted in the admin"):
+    with audit.acting(reason="accepted in the admin"):
         accept(patients=Patient.objects.all())
     latest = Patient.objects.get().changes.first()
     assert (latest.history_type, latest.origin, latest.history_change_reason) == (
