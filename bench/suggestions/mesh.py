@@ -13,7 +13,7 @@ import re
 import sys
 from pathlib import Path
 
-MESH = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "mesh" / "mesh-descriptors-2021.tsv.gz"
+MESH = Path(__file__).resolve().parents[2] / "data" / "mesh" / "descriptors-2021.tsv.gz"
 
 
 def words(text: str) -> list[str]:
@@ -30,7 +30,7 @@ def main() -> None:
     with gzip.open(MESH, "rt", encoding="utf-8") as stream:
         for row in csv.DictReader(stream, delimiter="\t"):
             names = [row["name"], *filter(None, row["entry_terms"].split("|"))]
-            exact = any(words(name) == wanted for name in names)
+            exact = any(words(name) == wanted for name in names)  # names of the table are as MeSH writes them
             if exact or (not args.exact and any(all(w in words(name) for w in wanted) for name in names)):
                 found.append((not exact, len(row["name"]), row))
     for _, _, row in sorted(found, key=lambda item: item[:2])[:15]:
