@@ -13,6 +13,7 @@ PORT ?= 8000
 run: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_seed
+	$(PY) manage.py load_mesh
 	$(PY) manage.py ensure_admin
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
