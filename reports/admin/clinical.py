@@ -55,7 +55,8 @@ class FindingInline(admin.TabularInline):
     model = Finding
     extra = 1
     numbered_by = "position"
-    fields = ["position", "kind", "name", "value", "unit", "notes"]
+    fields = ["position", "kind", "name", "value", "unit", "notes", suggestion]
+    readonly_fields = [suggestion]
 
 
 def _target_choices(db_field, request, kwargs: dict, *, patient_of_treatment: bool) -> dict:
@@ -225,9 +226,9 @@ class DiagnosisAdmin(RefusesStaleSaves, ConfirmsSuggestions, HistoryAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(RefusesStaleSaves, HistoryAdmin):
-    list_display = ["__str__", "kind", "patient"]
-    list_filter = ["kind"]
+class FindingAdmin(RefusesStaleSaves, ConfirmsSuggestions, HistoryAdmin):
+    list_display = ["__str__", "kind", "patient", "origin"]
+    list_filter = ["kind", "origin"]
     list_select_related = ["patient"]
     search_fields = ["name", "patient__report__title"]
     autocomplete_fields = ["patient"]

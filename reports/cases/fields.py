@@ -316,6 +316,7 @@ FINDING = Table(
         Field("value"),
         Field("unit"),
         Field("notes", kind="text"),
+        PROVENANCE,
     ),
 )
 

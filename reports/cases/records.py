@@ -123,6 +123,8 @@ class FindingRecord:
     unit: str = ""
     notes: str = ""
     position: int = 0
+    origin: str = "curated"
+    evidence: str = ""
 
 
 @dataclass

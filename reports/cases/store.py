@@ -75,14 +75,13 @@ def stored_cases(*, report_ids: Iterable[int]) -> dict[int, list[PatientRecord]]
 
 def reviewed(*, report_ids: Iterable[int]) -> set[int]:
     """Those of the reports whose case a curator has entered, confirmed or corrected, in part or whole: a
-    curated patient, diagnosis, treatment or outcome, any finding (suggestions never make findings), or a
-    curator's deletion of any of them."""
+    curated patient, diagnosis, finding, treatment or outcome, or a curator's deletion of any of them."""
     curated_here = Q(origin=Origin.CURATED) | Exists(
         Diagnosis.objects.filter(patient=OuterRef("pk"), origin=Origin.CURATED)
     )
     curated_here |= Exists(Treatment.objects.filter(patient=OuterRef("pk"), origin=Origin.CURATED))
     curated_here |= Exists(Outcome.objects.filter(treatment__patient=OuterRef("pk"), origin=Origin.CURATED))
-    curated_here |= Exists(Finding.objects.filter(patient=OuterRef("pk")))
+    curated_here |= Exists(Finding.objects.filter(patient=OuterRef("pk"), origin=Origin.CURATED))
     report_ids = list(report_ids)
     found = set(
         Patient.objects.filter(report_id__in=report_ids)
@@ -100,6 +99,7 @@ def reviewed(*, report_ids: Iterable[int]) -> set[int]:
     treatments = Treatment.objects.filter(patient__in=patients).values("pk")
     parts = set(Diagnosis.changes.filter(patient_id__in=patients, **by_curator).values_list("patient_id", flat=True))
     parts |= set(Treatment.changes.filter(patient_id__in=patients, **by_curator).values_list("patient_id", flat=True))
+    parts |= set(Finding.changes.filter(patient_id__in=patients, **by_curator).values_list("patient_id", flat=True))
     deleted_outcomes = Outcome.changes.filter(treatment_id__in=treatments, **by_curator).values("treatment_id")
     parts |= set(Treatment.objects.filter(pk__in=deleted_outcomes).values_list("patient_id", flat=True))
     if parts:
@@ -158,7 +158,8 @@ def replace_suggestions(
 
 
 def accept(*, patients) -> int:
-    """Confirm whole suggested cases: the patients and their diagnoses, treatments and outcomes become curated.
+    """Confirm whole suggested cases: the patients and their diagnoses, findings, treatments and outcomes become
+    curated.
     Returns how many records changed."""
     patient_ids = list(patients.values_list("pk", flat=True))
     with transaction.atomic():
@@ -166,6 +167,7 @@ def accept(*, patients) -> int:
         changed = audit.update_where(Patient.objects.filter(pk__in=patient_ids, **suggested), origin=Origin.CURATED)
         for model, path in (
             (Diagnosis, "patient__in"),
+            (Finding, "patient__in"),
             (Treatment, "patient__in"),
             (Outcome, "treatment__patient__in"),
         ):
@@ -177,7 +179,7 @@ def accept(*, patients) -> int:
 
 def edited_by_curator(*, row: models.Model) -> None:
     """A curator changed this row and is about to save it: a machine suggestion a curator edits is one they have
-    checked, so it becomes curated. Rows that are curated already, and rows with no origin (findings, reports),
+    checked, so it becomes curated. Rows that are curated already, and rows with no origin (reports),
     stay as they are. The caller saves the row; rows of the same case the curator left untouched stay suggested."""
     if getattr(row, "origin", None) == Origin.SUGGESTED:
         row.origin = Origin.CURATED
@@ -188,6 +190,7 @@ def has_suggestions(patient: Patient) -> bool:
     return (
         patient.origin == Origin.SUGGESTED
         or Diagnosis.objects.filter(patient=patient, origin=Origin.SUGGESTED).exists()
+        or Finding.objects.filter(patient=patient, origin=Origin.SUGGESTED).exists()
         or Treatment.objects.filter(patient=patient, origin=Origin.SUGGESTED).exists()
         or Outcome.objects.filter(treatment__patient=patient, origin=Origin.SUGGESTED).exists()
     )

@@ -159,12 +159,13 @@ class PatientQuerySet(models.QuerySet):
         )
 
     def curated(self) -> "PatientQuerySet":
-        """Patients whose whole case a curator entered or confirmed: the patient and every diagnosis, treatment and
-        outcome. "Curated cases only" on the public pages means these; a case with any machine-suggested part
+        """Patients whose whole case a curator entered or confirmed: the patient and every diagnosis, finding,
+        treatment and outcome. "Curated cases only" on the public pages means these; a case with any machine-suggested part
         left is out until a curator confirms it."""
         suggested = Origin.SUGGESTED
         return self.filter(origin=Origin.CURATED).exclude(
             Exists(Diagnosis.objects.filter(patient=OuterRef("pk"), origin=suggested))
+            | Exists(Finding.objects.filter(patient=OuterRef("pk"), origin=suggested))
             | Exists(Treatment.objects.filter(patient=OuterRef("pk"), origin=suggested))
             | Exists(Outcome.objects.filter(treatment__patient=OuterRef("pk"), origin=suggested))
         )
@@ -386,7 +387,7 @@ class Diagnosis(Suggestible):
         return f"{self.condition} ({self.get_certainty_display().lower()})"
 
 
-class Finding(models.Model):
+class Finding(Suggestible):
     """A symptom, sign, laboratory or imaging result of a patient ("ESR 90 mm/h", "rheumatoid factor: positive")."""
 
     class Kind(models.TextChoices):
@@ -419,6 +420,7 @@ class Finding(models.Model):
                 name="%(app_label)s_%(class)s_unit_has_value",
                 violation_error_message="A unit needs a value.",
             ),
+            origin_valid(),
         ]
 
     def __str__(self):

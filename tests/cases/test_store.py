@@ -18,6 +18,12 @@ def test_a_curated_row_a_curator_edits_stays_curated():
 
 
 def test_a_row_without_an_origin_is_left_as_it_is():
-    for row in (Finding(name="ESR"), CaseReport(title="A case")):
-        edited_by_curator(row=row)
-        assert not hasattr(row, "origin")
+    row = CaseReport(title="A case")
+    edited_by_curator(row=row)
+    assert not hasattr(row, "origin")
+
+
+def test_a_suggested_finding_a_curator_edits_becomes_curated():
+    row = Finding(name="ESR", origin="suggested")
+    edited_by_curator(row=row)
+    assert row.origin == "curated"
