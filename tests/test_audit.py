@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from reports import audit
 from reports.accounts import add_staff
 from reports.importers.service import import_file
-from reports.models import CaseReport, Citation, Diagnosis, ImportRun, Patient, Treatment
+from reports.models import CaseReport, Citation, Diagnosis, Finding, ImportRun, Patient, Treatment
 from tests.admin_forms import open_admin_form
 
 pytestmark = pytest.mark.django_db
@@ -36,9 +36,9 @@ def test_an_import_is_recorded_and_every_record_it_wrote_names_it():
         1,
     )
     report = CaseReport.objects.get()
-    for model, rows in ((CaseReport, 1), (Patient, 1), (Diagnosis, 2)):
+    for model in (CaseReport, Patient, Diagnosis, Finding, Treatment):
         records = model.changes.all()
-        assert records.count() == rows, model
+        assert records.count() == model.objects.count() > 0, model
         assert {(r.history_type, r.history_change_reason) for r in records} == {
             ("+", f"Import {run.pk} of 25364329.xml")
         }

@@ -78,6 +78,7 @@ def main() -> None:
     errors: dict[str, Counter] = {name: Counter() for name in FIELDS}
     shown = set(args.show or FIELDS) if args.show is not None else set()
     seconds = 0.0
+    suggest_case(SuggestionInput(title="Warming up", abstract="A 47-year-old woman."))  # loads MeSH once
     for case in cases:
         label = labels[case["pmid"]]
         started = time.perf_counter()

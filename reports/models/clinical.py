@@ -160,8 +160,8 @@ class PatientQuerySet(models.QuerySet):
 
     def curated(self) -> "PatientQuerySet":
         """Patients whose whole case a curator entered or confirmed: the patient and every diagnosis, finding,
-        treatment and outcome. "Curated cases only" on the public pages means these; a case with any machine-suggested part
-        left is out until a curator confirms it."""
+        treatment and outcome. "Curated cases only" on the public pages means these; a case with any
+        machine-suggested part left is out until a curator confirms it."""
         suggested = Origin.SUGGESTED
         return self.filter(origin=Origin.CURATED).exclude(
             Exists(Diagnosis.objects.filter(patient=OuterRef("pk"), origin=suggested))

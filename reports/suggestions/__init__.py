@@ -9,12 +9,29 @@ conditions (MeSH major topics) are given to each, never the treatments.
 """
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from reports.cases.records import ArticleRecord, DiagnosisRecord, OutcomeRecord, PatientRecord, TreatmentRecord
+from reports.cases.records import (
+    ArticleRecord,
+    DiagnosisRecord,
+    FindingRecord,
+    OutcomeRecord,
+    PatientRecord,
+    TreatmentRecord,
+)
+from reports.mesh import thesaurus
+from reports.suggestions.lexicon import lexicon
 from reports.suggestions.patients import suggest_patients
-from reports.suggestions.terms import MeshTerm, suggest_conditions, suggest_interventions
+from reports.suggestions.reading import ReadCase, read_case
+from reports.suggestions.terms import (
+    MeshTerm,
+    SuggestedCondition,
+    SuggestedIntervention,
+    suggest_conditions,
+    suggest_interventions,
+)
 
 if TYPE_CHECKING:
     from reports.models import CaseReport
@@ -106,12 +123,33 @@ def suggest_case(data: SuggestionInput) -> list[PatientRecord]:
     if not found.count:
         return []
     text = f"{data.title} {data.abstract}"
-    conditions = suggest_conditions(text=text, mesh=data.mesh, keywords=data.keywords)
-    interventions = suggest_interventions(text=text, mesh=data.mesh, substances=data.substances)
+    indexed = suggest_conditions(text=text, mesh=data.mesh, keywords=data.keywords)
+    given = suggest_interventions(text=text, mesh=data.mesh, substances=data.substances)
+    read = read_case(title=data.title, abstract=data.abstract)
     single = found.count == 1
-    if not single:
-        conditions = [condition for condition in conditions if condition.major]
-        interventions = []
+    if single:
+        diagnoses = _diagnoses(indexed, read)
+        treatments = _treatments(given, read, diagnoses)
+        findings = [
+            FindingRecord(
+                name=finding.name[:255],
+                kind=finding.kind,
+                value=finding.value,
+                notes=finding.notes,
+                position=position,
+                origin=SUGGESTED,
+                evidence=finding.evidence,
+            )
+            for position, finding in enumerate(read.findings, start=1)
+        ]
+    else:
+        # Several patients: each gets the report's main conditions; who was given what is not read yet.
+        diagnoses = [
+            DiagnosisRecord(condition=c.name, certainty=c.certainty, origin=SUGGESTED, evidence=c.evidence)
+            for c in _broadest_dropped(indexed)
+            if c.major
+        ]
+        treatments, findings = [], []
     patients = []
     for position, suggested in enumerate(found.patients, start=1):
         age = suggested.age
@@ -123,38 +161,136 @@ def suggest_case(data: SuggestionInput) -> list[PatientRecord]:
                 sex=suggested.sex or "unknown",
                 origin=SUGGESTED,
                 evidence=_approximate(suggested.evidence, age),
-                diagnoses=[
-                    DiagnosisRecord(
-                        condition=condition.name,
-                        certainty=condition.certainty,
-                        origin=SUGGESTED,
-                        evidence=condition.evidence,
-                    )
-                    for condition in conditions
-                ],
+                diagnoses=[dataclasses.replace(d) for d in diagnoses],
+                findings=[dataclasses.replace(f) for f in findings],
                 treatments=[
-                    TreatmentRecord(
-                        intervention=intervention.name,
-                        sequence=sequence,
-                        origin=SUGGESTED,
-                        evidence=intervention.evidence,
-                        outcomes=(
-                            [
-                                OutcomeRecord(
-                                    result=intervention.outcome.result,
-                                    origin=SUGGESTED,
-                                    evidence=intervention.outcome.evidence,
-                                )
-                            ]
-                            if intervention.outcome
-                            else []
-                        ),
-                    )
-                    for sequence, intervention in enumerate(interventions, start=1)
+                    dataclasses.replace(t, outcomes=[dataclasses.replace(o) for o in t.outcomes]) for t in treatments
                 ],
             )
         )
     return patients
+
+
+def _broadest_dropped(conditions: list[SuggestedCondition]) -> list[SuggestedCondition]:
+    """A category goes when a narrower heading is there ("Autoimmune Diseases" beside "Sjogren's Syndrome")."""
+    kept = set(thesaurus().broadest_dropped([c.mesh_ui for c in conditions if c.mesh_ui]))
+    return [c for c in conditions if not c.mesh_ui or c.mesh_ui in kept]
+
+
+def _diagnoses(indexed: list[SuggestedCondition], read: ReadCase) -> list[DiagnosisRecord]:
+    """MeSH's conditions and the text's, one per descriptor: the text says how certain, MeSH's name is kept."""
+    mesh = thesaurus()
+    by_key: dict[str, DiagnosisRecord] = {}
+    uis: dict[str, str] = {}
+    for condition in indexed:
+        term = None if condition.mesh_ui else lexicon().term(condition.name)
+        ui = condition.mesh_ui or (term.ui if term else "")
+        key = ui or condition.name.lower()
+        uis[key] = ui
+        by_key[key] = DiagnosisRecord(
+            condition=condition.name,
+            certainty=condition.certainty,
+            origin=SUGGESTED,
+            evidence=condition.evidence,
+        )
+    for condition in read.conditions:
+        key = condition.ui or condition.name.lower()
+        if key in by_key:
+            if by_key[key].evidence.startswith("Keyword: "):
+                by_key[key].condition = condition.name  # a keyword is written as it comes; the lexicon's name is cased
+            if condition.certainty != "confirmed" or "confirm" in condition.evidence.lower():
+                by_key[key].certainty, by_key[key].evidence = condition.certainty, condition.evidence
+            continue
+        uis[key] = condition.ui
+        by_key[key] = DiagnosisRecord(
+            condition=condition.name, certainty=condition.certainty, origin=SUGGESTED, evidence=condition.evidence
+        )
+    kept = set(mesh.broadest_dropped([ui for ui in uis.values() if ui]))
+    chosen = [d for key, d in by_key.items() if not uis[key] or uis[key] in kept]
+    # A heading that names a group of diseases by organ ("Duodenal Diseases", "Mental Disorders", "Eye
+    # Abnormalities") is how MeSH files a report, not a diagnosis, when the report names a disease as well.
+    specific = [d for d in chosen if not _CATEGORY.search(d.condition)]
+    return specific if specific else chosen
+
+
+_CATEGORY = re.compile(r"\b(?:Diseases|Disorders|Abnormalities|Conditions|Manifestations|Complications)\b")
+
+
+def _treatments(
+    given: list[SuggestedIntervention], read: ReadCase, diagnoses: list[DiagnosisRecord]
+) -> list[TreatmentRecord]:
+    """The text's treatments in the order it gives them, with MeSH's where the text names none of its own."""
+    mesh = thesaurus()
+    conditions = {d.condition.lower(): d.condition for d in diagnoses}
+    by_ui = {t.ui: t for t in read.treatments if t.ui}
+    chosen: list[tuple[int, TreatmentRecord]] = []
+    seen: set[str] = set()
+    for treatment in read.treatments:
+        key = treatment.ui or treatment.name.lower()
+        seen.add(key)
+        target = _target_name(treatment.target, conditions, mesh)
+        chosen.append(
+            (
+                treatment.position,
+                TreatmentRecord(
+                    intervention=treatment.name,
+                    dose_amount=treatment.dose_amount,
+                    dose_unit=treatment.dose_unit[:50],
+                    frequency=treatment.frequency[:100],
+                    route=treatment.route,
+                    target=target,
+                    origin=SUGGESTED,
+                    evidence=treatment.evidence,
+                    outcomes=[
+                        OutcomeRecord(result=o.result, origin=SUGGESTED, evidence=o.evidence)
+                        for o in treatment.outcomes
+                    ],
+                ),
+            )
+        )
+    for intervention in given:
+        ui = intervention.mesh_ui or next((d.ui for d in mesh.named(intervention.name)), "")
+        if (ui and (ui in seen or ui in by_ui)) or intervention.name.lower() in seen:
+            continue
+        if intervention.position >= 10**6:
+            continue  # indexed by MeSH but not named in the title or abstract: nothing here says it was given
+        chosen.append(
+            (
+                intervention.position,
+                TreatmentRecord(
+                    intervention=intervention.name,
+                    target=next(iter(conditions.values())) if len(conditions) == 1 else "",
+                    origin=SUGGESTED,
+                    evidence=intervention.evidence,
+                    outcomes=(
+                        [
+                            OutcomeRecord(
+                                result=intervention.outcome.result,
+                                origin=SUGGESTED,
+                                evidence=intervention.outcome.evidence,
+                            )
+                        ]
+                        if intervention.outcome
+                        else []
+                    ),
+                ),
+            )
+        )
+    chosen.sort(key=lambda item: item[0])
+    return [dataclasses.replace(t, sequence=n) for n, (_, t) in enumerate(chosen, start=1)]
+
+
+def _target_name(target: str, conditions: dict[str, str], mesh) -> str:
+    """The diagnosis a read treatment was given for, by the name it has among the patient's diagnoses."""
+    if not target:
+        return ""
+    if target.lower() in conditions:
+        return conditions[target.lower()]
+    wanted = {d.ui for d in mesh.named(target)}
+    for name in conditions.values():
+        if wanted & {d.ui for d in mesh.named(name)}:
+            return name
+    return ""
 
 
 def condition_terms(patients: list[PatientRecord], data: SuggestionInput) -> dict[str, dict]:

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from reports.cases.store import accept, reviewed
 from reports.exporters import write_json
 from reports.importers.service import import_file
-from reports.models import CaseReport, Diagnosis, Origin, Outcome, Patient, Treatment
+from reports.models import CaseReport, Diagnosis, Finding, Origin, Outcome, Patient, Treatment
 from tests.factories import make_patient, make_report
 
 pytestmark = pytest.mark.django_db
@@ -46,9 +46,15 @@ def test_importing_a_case_report_suggests_its_patient_with_the_sentence_it_came_
         Origin.SUGGESTED,
     )
     assert patient.evidence.startswith("Methods A 58-year-old woman presented")
+    # The keywords and the text: the tumour (under MeSH's name) and the wound infection that followed the operation.
     assert set(patient.diagnoses.values_list("condition__name", "origin")) == {
-        ("giant cell tumor", Origin.SUGGESTED),
+        ("Giant Cell Tumors", Origin.SUGGESTED),
         ("osteoclastoma", Origin.SUGGESTED),
+        ("Wound Infection", Origin.SUGGESTED),
+    }
+    assert set(patient.treatments.values_list("intervention__name", "origin")) == {
+        ("Debridement", Origin.SUGGESTED),
+        ("Antibiotics", Origin.SUGGESTED),
     }
 
 
@@ -96,10 +102,12 @@ def test_a_case_confirmed_in_part_counts_as_curated():
 def test_accept_confirms_the_whole_suggested_case():
     import_file(file=SPINE_XML)
     patients = Patient.objects.all()
+    parts = (Diagnosis, Finding, Treatment, Outcome)
+    suggested = 1 + sum(model.objects.filter(origin=Origin.SUGGESTED).count() for model in parts)
     changed = accept(patients=patients)
-    assert changed == 3  # the patient and its two diagnoses
+    assert changed == suggested  # the patient and every part of its case
     assert not Patient.objects.filter(origin=Origin.SUGGESTED).exists()
-    assert not Diagnosis.objects.filter(origin=Origin.SUGGESTED).exists()
+    assert not any(model.objects.filter(origin=Origin.SUGGESTED).exists() for model in parts)
     assert "1 left alone (curated)" in command("suggest_cases")
 
 
