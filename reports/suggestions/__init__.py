@@ -209,8 +209,9 @@ def _diagnoses(indexed: list[SuggestedCondition], read: ReadCase) -> list[Diagno
     chosen = [d for key, d in by_key.items() if not uis[key] or uis[key] in kept]
     # A heading that names a group of diseases by organ ("Duodenal Diseases", "Mental Disorders", "Eye
     # Abnormalities") is how MeSH files a report, not a diagnosis, when the report names a disease as well.
-    specific = [d for d in chosen if not _CATEGORY.search(d.condition)]
-    return specific if specific else chosen
+    specific = [d for d in chosen if not _CATEGORY.search(d.condition)] or chosen
+    # Two names may be one term of the vocabulary ("Giant Cell Tumors", "giant cell tumors"): one diagnosis each.
+    return list({d.condition.lower(): d for d in reversed(specific)}.values())[::-1]
 
 
 _CATEGORY = re.compile(r"\b(?:Diseases|Disorders|Abnormalities|Conditions|Manifestations|Complications)\b")
