@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from reports.suggestions.lexicon import CONDITION, DRUG, FINDING, PROCEDURE, Mention, lexicon
+from reports.suggestions.lexicon import CONDITION, DRUG, FINDING, PROCEDURE, Mention, Term, lexicon
 from reports.suggestions.patients import sentences
 
 OTHER = "other"
@@ -123,12 +123,15 @@ _OUTCOMES = [
             "resolved",
             r"\b(?:resolv\w*|resolution|disappear\w*|complete(?:ly)?\s+(?:remission|recovery|response"
             r"|resolution|regression|cure)|cured|cure|successful\w*|recovered\s+(?:fully|completely)"
-            r"|full\s+recovery|normali[sz]\w*|remission|healed|eradicat\w*|correction|uneventful\w*)\b",
+            r"|full\s+recovery|normali[sz]\w*|remission|healed|eradicat\w*|correction|uneventful\w*"
+            r"|free\s+of\s+(?:disease|recurrence|symptoms|tumou?r|relapse)|no\s+(?:evidence\s+of\s+)?(?:\w+\s+)?recurrence"
+            r"|disease[\s-]free|symptom[\s-]free|asymptomatic)\b",
         ),
         (
             "improved",
             r"\b(?:improv\w*|responded|response|partial\w*|recover\w*|better|relie\w*|reduc\w*|decreas\w*"
-            r"|regress\w*|effective|benefit\w*|subsided|amelior\w*|alleviat\w*|controlled|beneficial)\b",
+            r"|regress\w*|effective|benefit\w*|subsided|amelior\w*|alleviat\w*|controlled|beneficial"
+            r"|doing\s+well|good\s+(?:result|outcome|recovery|response)|satisfactor\w*|intact|survived)\b",
         ),
         ("unchanged", r"\b(?:unchanged|no\s+change|stable|persist\w*|no\s+effect)\b"),
     )
@@ -247,7 +250,7 @@ def read_case(*, title: str, abstract: str) -> ReadCase:
                 start=start,
                 text=sentence,
                 about_patient=bool(_PATIENT.search(sentence)) or start == 0,
-                mentions=lexicon().mentions(sentence),
+                mentions=_with_procedures(sentence, lexicon().mentions(sentence)),
             )
         )
     case = ReadCase()
@@ -255,6 +258,20 @@ def read_case(*, title: str, abstract: str) -> ReadCase:
     case.treatments = _treatments(parts, case.conditions)
     case.findings = _findings(parts, case.conditions)
     return case
+
+
+# An operation MeSH has no heading for is still named like one: "spondylectomy", "pyeloplasty".
+_OPERATION = re.compile(r"\b[a-z]{3,}(?:ectomy|ectomies|otomy|ostomy|plasty|pexy|rrhaphy|desis)\b", re.I)
+
+
+def _with_procedures(sentence: str, mentions: list[Mention]) -> list[Mention]:
+    """The lexicon's names, and operations it lacks named by their word's ending."""
+    extra = [
+        Mention(m.start(), m.end(), m.group(), Term(m.group().lower(), PROCEDURE))
+        for m in _OPERATION.finditer(sentence)
+        if not any(n.start <= m.start() < n.end or m.start() <= n.start < m.end() for n in mentions)
+    ]
+    return sorted([*mentions, *extra], key=lambda m: m.start) if extra else mentions
 
 
 _REACH = 80  # characters: more than the six words a trigger governs
@@ -333,10 +350,14 @@ def _conditions(parts: list[_Sentence]) -> list[ReadCondition]:
 def _treatments(parts: list[_Sentence], conditions: list[ReadCondition]) -> list[ReadTreatment]:
     found: dict[str, ReadTreatment] = {}
     for sentence in parts:
-        given = [m for m in sentence.mentions if m.term.kind in TREATMENT_KINDS and _is_given(sentence.text, m)]
+        given = [
+            m
+            for m in sentence.mentions
+            if m.term.kind in TREATMENT_KINDS
+            and _is_given(sentence.text, m)
+            and _meaning(sentence.text, m) not in ("hypothetical", "other_person")
+        ]
         for mention in given:
-            if _meaning(sentence.text, mention) in ("hypothetical", "other_person"):
-                continue
             key = mention.term.ui or mention.term.name.lower()
             treatment = found.get(key)
             if treatment is not None and treatment.position < len(parts[0].text) and sentence is not parts[0]:

@@ -56,6 +56,13 @@ def test_a_rash_that_resolved_after_withdrawal_was_the_drugs_doing():
     assert [(t.name, [o.result for o in t.outcomes]) for t in found] == [("Allopurinol", ["adverse_event"])]
 
 
+def test_what_a_relative_was_given_and_how_they_did_is_not_the_patients():
+    found = treatments(
+        "A boy with asthma improved on salbutamol. His mother was treated with antibiotics and improved."
+    )
+    assert [(t.name, [o.result for o in t.outcomes]) for t in found] == [("Albuterol", ["improved"])]
+
+
 def test_dose_route_and_frequency_are_read_beside_the_drug():
     (found,) = treatments("She was given methotrexate 15 mg weekly orally.")
     assert (found.dose_amount, found.dose_unit, found.frequency, found.route) == (Decimal(15), "mg", "weekly", "oral")
