@@ -95,6 +95,7 @@ _MEASURED_BEFORE = re.compile(
 _GIVEN = re.compile(
     r"\b(?:treat\w*|therap\w*|given|gave|giving|received|receiving|administ\w*|started|initiated|commenced|begun"
     r"|prescribed|dose|doses|dosage|mg|mcg|µg|daily|weekly|infusion|injection|injected|responded|response"
+    r"|required|requiring|needed|needing|on\s+\w+\s+therapy"
     r"|respond|failed|refractory|resistant\s+to|despite|switched|discontinu\w*|withdraw\w*|stopped|cessation"
     r"|underwent|undergone|undergo|performed|operated|excised|resected|removed|managed|course|courses|cycles?"
     r"|regimen|induced|induction|caused|after|following|on\s+(?:oral|intravenous)|taking|took|use\s+of|using"
@@ -393,6 +394,9 @@ def _is_given(sentence: str, mention: Mention) -> bool:
         return False
     if mention.term.kind == OTHER:
         return True
+    if mention.term.kind == PROCEDURE:
+        # An operation named is one done ("had a hysterectomy", "after splenectomy"), unless the words deny it.
+        return _meaning(sentence, mention) != "ruled_out"
     # The words that say it was given stand near it: "was treated with X", "X 5 mg daily", "X therapy".
     return bool(_GIVEN.search(sentence, max(0, mention.start - 60), min(len(sentence), mention.end + 50)))
 
