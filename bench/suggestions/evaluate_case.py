@@ -184,13 +184,25 @@ def _records(directory: Path, pmids: set[int]) -> dict:
     return found
 
 
+_MODIFIERS = re.compile(
+    r"^(?:(?:a|an|the|bilateral|unilateral|left|right|partial|total|subtotal|radical|complete)\s+)+"
+)
+
+
 def _key(name: str, ui: str | None, mesh) -> str:
+    """The same key for a suggestion and a label that name one thing: its MeSH descriptor (the label's UI, the
+    descriptor the name is, or the lexicon's term for the whole name), else the name without laterality and extent
+    ("bilateral condylectomy" is "condylectomy")."""
+    from reports.suggestions.lexicon import lexicon
+
     if ui:
         return ui
     named = mesh.named(name)
     if len(named) == 1:
         return named[0].ui
-    return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
+    bare = _MODIFIERS.sub("", re.sub(r"[^a-z0-9]+", " ", name.lower()).strip())
+    term = lexicon().term(bare)
+    return term.ui if term and term.ui else bare
 
 
 def _age(value, unit: str) -> tuple[Decimal, str]:

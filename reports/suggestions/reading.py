@@ -126,7 +126,7 @@ _OUTCOMES = [
             r"|resolution|regression|cure)|cured|cure|successful\w*|recovered\s+(?:fully|completely)"
             r"|full\s+recovery|normali[sz]\w*|remission|healed|eradicat\w*|correction|uneventful\w*"
             r"|free\s+of\s+(?:disease|recurrence|symptoms|tumou?r|relapse)|no\s+(?:evidence\s+of\s+)?(?:\w+\s+)?recurrence"
-            r"|disease[\s-]free|symptom[\s-]free|asymptomatic)\b",
+            r"|disease[\s-]free|symptom[\s-]free|asymptomatic|corrected|success|(?:is|was|remains?|remained)\s+well)\b",
         ),
         (
             "improved",
