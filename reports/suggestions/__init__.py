@@ -129,7 +129,7 @@ def suggest_case(data: SuggestionInput) -> list[PatientRecord]:
     single = found.count == 1
     if single:
         diagnoses = _diagnoses(indexed, read)
-        treatments = _treatments(given, read, diagnoses)
+        treatments = _treatments(given, read, diagnoses, has_abstract=bool(data.abstract.strip()))
         findings = [
             FindingRecord(
                 name=finding.name[:255],
@@ -218,7 +218,7 @@ _CATEGORY = re.compile(r"\b(?:Diseases|Disorders|Abnormalities|Conditions|Manife
 
 
 def _treatments(
-    given: list[SuggestedIntervention], read: ReadCase, diagnoses: list[DiagnosisRecord]
+    given: list[SuggestedIntervention], read: ReadCase, diagnoses: list[DiagnosisRecord], *, has_abstract: bool
 ) -> list[TreatmentRecord]:
     """The text's treatments in the order it gives them, with MeSH's where the text names none of its own."""
     mesh = thesaurus()
@@ -253,8 +253,10 @@ def _treatments(
         ui = intervention.mesh_ui or next((d.ui for d in mesh.named(intervention.name)), "")
         if (ui and (ui in seen or ui in by_ui)) or intervention.name.lower() in seen:
             continue
-        if intervention.position >= 10**6:
-            continue  # indexed by MeSH but not named in the title or abstract: nothing here says it was given
+        if intervention.position >= 10**6 and has_abstract:
+            # Indexed by MeSH but named nowhere in an abstract that tells the case: nothing says it was given to
+            # the patient. Without an abstract, MeSH's indexers (who read the article) are all there is.
+            continue
         chosen.append(
             (
                 intervention.position,
