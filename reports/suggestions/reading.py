@@ -23,7 +23,11 @@ TREATMENT_KINDS = {DRUG, PROCEDURE, OTHER}
 _PATIENT = re.compile(
     r"\b(?:patient|patients|case|she|he|her|his|him|woman|man|girl|boy|infant|child|neonate|newborn|baby|mother"
     r"|father|we\s+(?:report|describe|present)|year-old|years?\s+old|month-old|our|presented|admitted|underwent"
-    r"|received|developed|was\s+(?:treated|given|started|diagnosed|found|admitted)|were\s+(?:treated|given))\b",
+    r"|received|developed|was\s+(?:treated|given|started|diagnosed|found|admitted)|were\s+(?:treated|given)"
+    # The narrative of the case, told without naming the patient: "Two years later nephrectomy was performed".
+    r"|(?:was|were)\s+(?:performed|done|noted|seen|observed|detected|revealed|begun|made|interpreted|operated"
+    r"|removed|excised|resected|discovered|demonstrated|confirmed)|later|subsequently|on\s+admission"
+    r"|at\s+(?:operation|surgery|autopsy|laparotomy)|postoperative(?:ly)?)\b",
     re.I,
 )
 # Triggers, each with what it says and whether it governs the names after it ("forward") or before it.
@@ -250,7 +254,8 @@ def read_case(*, title: str, abstract: str) -> ReadCase:
             _Sentence(
                 start=start,
                 text=sentence,
-                about_patient=bool(_PATIENT.search(sentence)) or start == 0,
+                # A case report's title names its case.
+                about_patient=bool(_PATIENT.search(sentence)) or start < len(title),
                 mentions=_with_procedures(sentence, lexicon().mentions(sentence)),
             )
         )
