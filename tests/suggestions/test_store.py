@@ -101,6 +101,16 @@ def test_a_case_confirmed_in_part_counts_as_curated():
     assert reviewed(report_ids=[report.pk]) == set()
 
 
+def test_a_suggested_finding_leaves_a_case_unreviewed_and_a_curated_one_marks_it():
+    report = make_report(title="A 40-year-old man with gout.")
+    patient = make_patient(report, origin=Origin.SUGGESTED)
+    finding = Finding.objects.create(patient=patient, name="fever", origin=Origin.SUGGESTED)
+    assert reviewed(report_ids=[report.pk]) == set()
+    finding.origin = Origin.CURATED
+    finding.save()
+    assert reviewed(report_ids=[report.pk]) == {report.pk}
+
+
 def test_accept_confirms_the_whole_suggested_case():
     import_file(file=SPINE_XML)
     patients = Patient.objects.all()
