@@ -107,8 +107,8 @@ _GIVEN = re.compile(
     re.I,
 )
 
-# Outcome words, strongest first within a clause.
-_OUTCOMES = [
+# Outcome words, strongest first: the one list both the text rules and the MeSH rules (terms.py) read.
+OUTCOMES = [
     (result, re.compile(pattern, re.I))
     for result, pattern in (
         (
@@ -420,7 +420,7 @@ def _outcomes(sentence: str, given: list[Mention]) -> list[tuple[Mention, str]]:
     for start, end in itertools.pairwise(bounds):
         clause = sentence[start:end]
         named = [m for m in given if start <= m.start < end]
-        results = [result for result, pattern in _OUTCOMES if pattern.search(clause)]
+        results = [result for result, pattern in OUTCOMES if pattern.search(clause)]
         if (
             named
             and not results

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from reports.suggestions.patients import sentences
+from reports.suggestions.reading import OUTCOMES
 
 # Qualifiers MeSH allows only on diseases (category C) and mental disorders (F03).
 DISEASE_QUALIFIERS = {
@@ -85,28 +86,6 @@ _DISEASE_NAME = re.compile(
     re.IGNORECASE,
 )
 _CERTAINTY = re.compile(r"\b(?P<word>suspected|suspicion\s+of|probable|presumed|presumptive|possible)\s+", re.I)
-
-# Outcome words, strongest first. "Died" has no column of its own: a patient who died on a treatment is a failure.
-_OUTCOMES = (
-    (
-        "failed",
-        re.compile(
-            r"\b(?:failed|failure\s+of|no\s+response|did\s+not\s+respond|unresponsive|refractory|ineffective"
-            r"|without\s+(?:any\s+)?(?:improvement|response|success)|no\s+(?:clinical\s+)?improvement|died|death"
-            r"|despite)\b",
-            re.I,
-        ),
-    ),
-    ("worsened", re.compile(r"\b(?:worsened|worsening|deteriorated|deterioration|progressed|exacerbat\w+)\b", re.I)),
-    (
-        "resolved",
-        re.compile(r"\b(?:resolved|resolution|disappeared|complete\s+(?:remission|recovery|response)|cured)\b", re.I),
-    ),
-    (
-        "improved",
-        re.compile(r"\b(?:improved|improvement|responded|partial\s+(?:remission|response)|recovered)\b", re.I),
-    ),
-)
 
 
 @dataclass
@@ -233,7 +212,7 @@ def _outcome(name: str, text: str, parts: list[tuple[int, str]]) -> SuggestedOut
     for _, sentence in parts:
         if not re.search(rf"\b{re.escape(head)}\b", sentence, re.IGNORECASE):
             continue
-        results = [result for result, pattern in _OUTCOMES if pattern.search(sentence)]
+        results = [result for result, pattern in OUTCOMES if pattern.search(sentence)]
         if len(results) == 1:
             return SuggestedOutcome(results[0], sentence)
         if len(results) > 1:
