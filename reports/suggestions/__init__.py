@@ -23,7 +23,8 @@ from reports.cases.records import (
 )
 from reports.mesh import thesaurus
 from reports.suggestions.lexicon import lexicon
-from reports.suggestions.patients import suggest_patients
+from reports.suggestions.passages import passages
+from reports.suggestions.patients import PatientSuggestion, suggest_patients
 from reports.suggestions.reading import ReadCase, read_case
 from reports.suggestions.terms import (
     MeshTerm,
@@ -125,33 +126,17 @@ def suggest_case(data: SuggestionInput) -> list[PatientRecord]:
     text = f"{data.title} {data.abstract}"
     indexed = suggest_conditions(text=text, mesh=data.mesh, keywords=data.keywords)
     given = suggest_interventions(text=text, mesh=data.mesh, substances=data.substances)
-    read = read_case(title=data.title, abstract=data.abstract)
-    single = found.count == 1
-    if single:
+    if found.count == 1:
+        read = read_case(title=data.title, abstract=data.abstract)
         diagnoses = _diagnoses(indexed, read)
-        treatments = _treatments(given, read, diagnoses, has_abstract=bool(data.abstract.strip()))
-        findings = [
-            FindingRecord(
-                name=finding.name[:255],
-                kind=finding.kind,
-                value=finding.value,
-                notes=finding.notes,
-                position=position,
-                origin=SUGGESTED,
-                evidence=finding.evidence,
-            )
-            for position, finding in enumerate(read.findings, start=1)
+        cases = [
+            (diagnoses, _findings(read), _treatments(given, read, diagnoses, has_abstract=bool(data.abstract.strip())))
         ]
     else:
-        # Several patients: each gets the report's main conditions; who was given what is not read yet.
-        diagnoses = [
-            DiagnosisRecord(condition=c.name, certainty=c.certainty, origin=SUGGESTED, evidence=c.evidence)
-            for c in _broadest_dropped(indexed)
-            if c.major
-        ]
-        treatments, findings = [], []
+        cases = _each_patient(data, found, indexed)
     patients = []
     for position, suggested in enumerate(found.patients, start=1):
+        diagnoses, findings, treatments = cases[min(position, len(cases)) - 1]
         age = suggested.age
         patients.append(
             PatientRecord(
@@ -169,6 +154,52 @@ def suggest_case(data: SuggestionInput) -> list[PatientRecord]:
             )
         )
     return patients
+
+
+def _findings(read: ReadCase) -> list[FindingRecord]:
+    return [
+        FindingRecord(
+            name=finding.name[:255],
+            kind=finding.kind,
+            value=finding.value,
+            notes=finding.notes,
+            position=position,
+            origin=SUGGESTED,
+            evidence=finding.evidence,
+        )
+        for position, finding in enumerate(read.findings, start=1)
+    ]
+
+
+def _each_patient(
+    data: SuggestionInput, found: PatientSuggestion, indexed: list[SuggestedCondition]
+) -> list[tuple[list[DiagnosisRecord], list[FindingRecord], list[TreatmentRecord]]]:
+    """What each of several patients had and was given, from the passage of the abstract about that patient
+    (reports/suggestions/passages.py). Without passages every patient gets the report's main conditions only:
+    who was given what cannot be told."""
+    majors = [c for c in _broadest_dropped(indexed) if c.major]
+    told = passages(
+        abstract=data.abstract,
+        count=len(found.patients),
+        starts=found.starts(title=data.title, abstract=data.abstract),
+        together=found.patients[-1].evidence,
+    )
+    if told is None:
+        diagnoses = [
+            DiagnosisRecord(condition=c.name, certainty=c.certainty, origin=SUGGESTED, evidence=c.evidence)
+            for c in majors
+        ]
+        return [(diagnoses, [], [])]
+    reads = [read_case(title=data.title, abstract=passage) for passage in told]
+    named = [{c.ui for c in read.conditions if c.ui} for read in reads]
+    cases = []
+    for number, read in enumerate(reads):
+        # A main condition named in another patient's passage but not in this one's is that other patient's.
+        elsewhere = set().union(*(uis for other, uis in enumerate(named) if other != number)) - named[number]
+        own = [c for c in majors if not c.mesh_ui or c.mesh_ui not in elsewhere]
+        diagnoses = _diagnoses(own, read)
+        cases.append((diagnoses, _findings(read), _treatments([], read, diagnoses, has_abstract=True)))
+    return cases
 
 
 def _broadest_dropped(conditions: list[SuggestedCondition]) -> list[SuggestedCondition]:

@@ -197,6 +197,7 @@ class SuggestedPatient:
     age: Age | None = None
     sex: str = ""  # "female", "male" or "" when the text does not say
     evidence: str = ""  # the sentence the age or sex (or the patient) was read from
+    at: int | None = None  # where the title and abstract introduce this patient, when a phrase of its own does
 
 
 @dataclass
@@ -216,6 +217,14 @@ class Mention:
 class PatientSuggestion:
     count: int | None  # None when the text does not say how many
     patients: list[SuggestedPatient] = field(default_factory=list)
+
+    def starts(self, *, title: str, abstract: str) -> list[int] | None:
+        """Where in the abstract each patient is introduced, when every one is; None otherwise."""
+        offset = len(_text(title, abstract)) - len(abstract.strip())
+        places = [patient.at - offset for patient in self.patients if patient.at is not None]
+        if len(places) != len(self.patients) or any(place < 0 for place in places):
+            return None
+        return places
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
@@ -529,4 +538,5 @@ def _single_patient_sex(text: str, parts: list[tuple[int, str]], mesh: list[str]
 
 
 def _patient(mention: Mention) -> SuggestedPatient:
-    return SuggestedPatient(age=mention.age, sex=mention.sex, evidence=mention.sentence)
+    at = mention.start if mention.count == 1 else None
+    return SuggestedPatient(age=mention.age, sex=mention.sex, evidence=mention.sentence, at=at)

@@ -318,3 +318,28 @@ def test_a_part_a_curator_deleted_marks_only_its_own_report_as_curated(staff_cli
     assert response.status_code == 302
     assert reviewed(report_ids=[r.pk for r in reports]) == {reports[0].pk}
     assert reviewed(report_ids=[reports[1].pk]) == set()
+
+
+def test_each_of_two_patients_gets_what_its_own_sentences_say():
+    """PMID 429452: "One patient ... After insertion of a bypass graft ... The other patient ... After right
+    nephrectomy the blood pressure became normal.\""""
+    from reports.suggestions import SuggestionInput, suggest_case
+
+    patients = suggest_case(
+        SuggestionInput(
+            title="Uncommon congenital anomalies of the aorta.",
+            abstract=(
+                "Two cases of atypical localization of an aortic coarctation are described. One patient was a "
+                "hypertensive girl with a hypoplastic type of coarctation in the descending aorta. After insertion of "
+                "a bypass graft the hypertension disappeared. The other patient was a hypertensive girl with a total "
+                "aplasia of the distal abdominal aorta and a hypoplasia of a right renal artery. After right "
+                "nephrectomy the blood pressure became normal. There were no symptoms or signs of ischemia of the legs."
+            ),
+            publication_types=["Case Reports"],
+        )
+    )
+    assert len(patients) == 2
+    treated = [[t.intervention.lower() for t in p.treatments] for p in patients]
+    assert not any("nephrectomy" in name for name in treated[0])
+    assert any("nephrectomy" in name for name in treated[1])
+    assert all(p.origin == Origin.SUGGESTED for p in patients)
