@@ -18,7 +18,7 @@ How values are compared:
 - certainty: the share of matched conditions whose certainty is the label's.
 - outcomes: a suggested outcome is right when its treatment matched a labelled one that has that result.
 - dose, route and target: the share of matched treatments where the label gives one and the suggestion has the
-  same (reported, with no target).
+  same; for the target also the share of suggested targets that are the labelled one.
 Rows marked ~ also count a descriptor just above or below the labelled one in MeSH as right. Intervals are Wilson
 score intervals at 95 %.
 """
@@ -126,6 +126,10 @@ def main() -> None:
             f"{what:14} right on {_share(details[f'{what} right'], details[f'{what} labelled'])} "
             f"of {details[f'{what} labelled']} matched with a label"
         )
+    print(
+        f"target         suggested: right on {_share(details['target suggested right'], details['target suggested'])}"
+        f" of {details['target suggested']} matched treatments given one"
+    )
     print("\nKinds of error:")
     for name, kinds in errors.items():
         if kinds:
@@ -197,12 +201,16 @@ def _key(name: str, ui: str | None, mesh) -> str:
 
     if ui:
         return ui
+    bare = _MODIFIERS.sub("", re.sub(r"[^a-z0-9]+", " ", name.lower()).strip())
+    # The lexicon first: its own terms ("surgical excision" is its "Surgery") have no descriptor, and MeSH would
+    # read "Surgery" as the specialty.
+    term = lexicon().term(name) or lexicon().term(bare)
+    if term:
+        return term.ui or term.name.lower()
     named = mesh.named(name)
     if len(named) == 1:
         return named[0].ui
-    bare = _MODIFIERS.sub("", re.sub(r"[^a-z0-9]+", " ", name.lower()).strip())
-    term = lexicon().term(bare)
-    return term.ui if term and term.ui else bare
+    return bare
 
 
 def _age(value, unit: str) -> tuple[Decimal, str]:
@@ -267,9 +275,17 @@ def _details(details: Counter, got, want: dict, mesh) -> None:
     if want.get("route"):
         details["route labelled"] += 1
         details["route right"] += got.route == want["route"]
+    if got.target:
+        details["target suggested"] += 1
+        details["target suggested right"] += bool(want.get("target")) and _key(got.target, "", mesh) == _key(
+            want["target"], "", mesh
+        )
     if want.get("target"):
         details["target labelled"] += 1
-        details["target right"] += bool(got.target) and _key(got.target, "", mesh) == _key(want["target"], "", mesh)
+        right = bool(got.target) and _key(got.target, "", mesh) == _key(want["target"], "", mesh)
+        details["target right"] += right
+        if not right and os.environ.get("SHOW_TARGETS"):
+            print(f"target: {_name(got)}: {got.target!r}, label {want['target']!r}")
 
 
 def _kind(problem: str) -> str:

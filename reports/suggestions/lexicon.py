@@ -207,18 +207,25 @@ class Mention:
 
 
 def normalise(text: str) -> tuple[str, list[int]]:
-    """The text lower-cased with its accents taken off, and for each of its characters the place it came from."""
+    """The text lower-cased, with its accents taken off and hyphens as spaces, and for each of its characters the
+    place it came from."""
     chars: list[str] = []
     places: list[int] = []
     for place, char in enumerate(text):
         if char in "’‘`´":
             char = "'"
+        elif char in "-‐‑–":
+            # "pyridoxal-5-phosphate" is MeSH's "pyridoxal 5-phosphate", "Sjogren-Larsson" its "Sjogren Larsson".
+            char = " "
         for part in unicodedata.normalize("NFKD", char):
             if unicodedata.combining(part):
                 continue
             chars.append(part.lower())
             places.append(place)
     return "".join(chars), places
+
+
+_NOT_TREATMENTS = ("E01", "E02.319.267")
 
 
 def _kinds(descriptor: Descriptor) -> list[str]:
@@ -229,8 +236,10 @@ def _kinds(descriptor: Descriptor) -> list[str]:
         kinds.append(CONDITION)
     if descriptor.is_drug:
         kinds.append(DRUG)
-    elif descriptor.is_procedure and not any(number.startswith("E01") for number in descriptor.tree_numbers):
-        kinds.append(PROCEDURE)  # a procedure that also finds out (biopsy, laparoscopy) is not read as a treatment
+    elif descriptor.is_procedure and not any(number.startswith(_NOT_TREATMENTS) for number in descriptor.tree_numbers):
+        # A procedure that also finds out (biopsy, laparoscopy) is not read as a treatment, nor a way of giving a
+        # drug ("Infusions, Intravenous": the route of the drug it gives).
+        kinds.append(PROCEDURE)
     return kinds
 
 

@@ -87,7 +87,7 @@ _CLAUSE_END = re.compile(
 
 # A name used for what is measured, not given: "serum calcium", "methotrexate levels", "anti-insulin antibodies".
 _MEASURED_AFTER = re.compile(
-    r"^[\s-]*(?:levels?|concentrations?|antibod\w*|assays?|tests?|receptors?|deficiency|metabolism|staining|titers?"
+    r"^[\s-]*(?:(?:and|or|,)\s+[\w-]+\s+)?(?:levels?|concentrations?|absorption|excretion|studies|scan|scintigraphy|antibod\w*|assays?|tests?|receptors?|deficiency|metabolism|staining|titers?"
     r"|titres?|clearance|-?positive|-?negative|binding|uptake|intoxication|overdose|poisoning|ingestion|abuse"
     r"|dependence|withdrawal\s+syndrome|allergy|hypersensitivity|resistance|resistant)\b",
     re.I,
@@ -506,7 +506,8 @@ def _dose(treatment: ReadTreatment, sentence: str, mention: Mention) -> None:
 
 
 def _target(treatment: ReadTreatment, conditions: list[ReadCondition], parts: list[_Sentence]) -> str:
-    """The condition a treatment was given for: the only one the patient has, or the one its sentence names."""
+    """The condition a treatment was given for: the only one the patient has, the one its sentence names, or the
+    one the title names."""
     had = [c for c in conditions if c.certainty != "ruled_out"]
     if len(had) == 1:
         return had[0].name
@@ -518,6 +519,12 @@ def _target(treatment: ReadTreatment, conditions: list[ReadCondition], parts: li
         ]
         if len({c.name for c in named}) == 1:
             return named[0].name
+    # Else the disease the case report is about, when its title names one: what the case was treated for.
+    if parts:
+        title = parts[0]
+        main = {c.name for c in had if c.certainty == "confirmed" and c.position < title.start + len(title.text)}
+        if len(main) == 1:
+            return main.pop()
     return ""
 
 

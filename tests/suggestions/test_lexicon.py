@@ -55,3 +55,14 @@ def test_normalise_keeps_the_place_of_every_character():
     flat, places = normalise("Ａ Sjögren")
     assert flat == "a sjogren"
     assert len(places) == len(flat)
+
+
+def test_a_hyphenated_chemical_name_is_one_name():
+    # PMID 407766: "resistant to treatment with pyridoxal-5-phosphate", not pyridoxal and a phosphate.
+    assert [name for _, name, _ in names("treatment with pyridoxal-5-phosphate")] == ["Pyridoxal Phosphate"]
+
+
+def test_a_way_of_giving_a_drug_is_not_a_treatment_of_its_own():
+    assert [kind for text, _, kind in names("during the intravenous infusion of ritodrine") if "infusion" in text] != [
+        PROCEDURE
+    ]

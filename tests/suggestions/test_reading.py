@@ -96,3 +96,20 @@ def test_odd_and_empty_text_is_read_without_error():
     assert read_case(title="", abstract="").conditions == []
     text = "\u202e\u0000 ﷽ " * 2000 + " fatigue " + "x" * 50_000
     read_case(title="A case", abstract=text)
+
+
+def test_a_substance_whose_absorption_was_measured_was_not_given():
+    # PMID 416498: beclomethasone was given; D-xylose and carotene were what it improved the absorption of.
+    case = read_case(
+        title="A case",
+        abstract="A 16-day course of beclomethasone dipropionate 3 mg daily improved D-xylose and carotene absorption.",
+    )
+    assert [t.name for t in case.treatments] == ["Beclomethasone"]
+
+
+def test_without_a_word_for_it_the_target_is_the_disease_the_title_names():
+    case = read_case(
+        title="Sarcoidosis in a young man.",
+        abstract="A 30-year-old man had sarcoidosis and hypertension. He was given prednisone.",
+    )
+    assert [(t.name, t.target) for t in case.treatments] == [("Prednisone", "Sarcoidosis")]
