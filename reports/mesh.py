@@ -18,6 +18,9 @@ from django.conf import settings
 TABLE = Path(settings.BASE_DIR) / "data" / "mesh" / "descriptors-2021.tsv.gz"
 PROCEDURE_BRANCHES = ("E02", "E04")
 DISEASE_BRANCHES = ("C", "F03")
+# MeSH's "Disease Attributes" (Recurrence, Chronic Disease, Disease Progression) say how a disease went, not which
+# disease it was.
+DISEASE_ATTRIBUTES = "C23.550.291"
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,10 @@ class Descriptor:
 
     @property
     def is_disease(self) -> bool:
-        return any(number.startswith(DISEASE_BRANCHES) for number in self.tree_numbers)
+        return any(
+            number.startswith(DISEASE_BRANCHES) and not number.startswith(DISEASE_ATTRIBUTES)
+            for number in self.tree_numbers
+        )
 
     @property
     def is_drug(self) -> bool:

@@ -10,6 +10,8 @@ one sentence says it plainly ("the rash resolved after withdrawal of ...", "... 
 import re
 from dataclasses import dataclass, field
 
+from reports.mesh import thesaurus
+from reports.suggestions.lexicon import CONDITION, lexicon
 from reports.suggestions.patients import sentences
 from reports.suggestions.reading import OUTCOMES
 
@@ -125,10 +127,14 @@ def suggest_conditions(*, text: str, mesh: list[MeshTerm], keywords: list[str]) 
     """The conditions a report's patients had: MeSH diseases, then disease-named keywords MeSH does not have."""
     parts = sentences(text)
     found: dict[str, SuggestedCondition] = {}
+    mesh_terms = thesaurus()
     for term in mesh:
         name = term.descriptor
         if name.lower() in _NOT_TERMS or set(term.qualifiers) & GIVEN_QUALIFIERS:
             continue
+        descriptor = mesh_terms.by_ui.get(term.ui)
+        if descriptor is not None and descriptor.tree_numbers and not descriptor.is_disease:
+            continue  # "Recurrence", "Chronic Disease": MeSH says how a disease went, not which one
         qualifiers = set(term.qualifiers)
         disease_only = qualifiers & (DISEASE_QUALIFIERS - _SHARED_QUALIFIERS)
         disease_named = bool(_DISEASE_NAME.search(name))
@@ -141,16 +147,35 @@ def suggest_conditions(*, text: str, mesh: list[MeshTerm], keywords: list[str]) 
             major=term.major or bool(term.major_qualifiers),
             evidence=f"MeSH: {name}" + (f" ({qualified})" if qualified else ""),
         )
-    for keyword in keywords:
-        key = keyword.strip().lower()
-        if key in found or key in _NOT_TERMS or not _DISEASE_NAME.search(keyword) or len(keyword) > 100:
+    for keyword in _keyword_parts(keywords):
+        key = keyword.lower()
+        if key in found or key in _NOT_TERMS or len(keyword) > 100:
             continue
-        found[key] = SuggestedCondition(name=keyword.strip(), evidence=f"Keyword: {keyword.strip()}")
+        known = lexicon().term(keyword)
+        if known is not None and known.kind == CONDITION:
+            if known.name.lower() not in found:
+                found[known.name.lower()] = SuggestedCondition(
+                    name=known.name, mesh_ui=known.ui, evidence=f"Keyword: {keyword}"
+                )
+        elif known is None and _DISEASE_NAME.search(keyword):
+            found[key] = SuggestedCondition(name=keyword, evidence=f"Keyword: {keyword}")
     for condition in found.values():
         certainty, sentence = _certainty(condition.name, text, parts)
         if certainty:
             condition.certainty, condition.evidence = certainty, sentence
     return list(found.values())
+
+
+def _keyword_parts(keywords: list[str]) -> list[str]:
+    """Each keyword once; a keyword field that joins several with commas or semicolons ("Atypical HUS (aHUS), End
+    Stage Kidney Disease, Complement Alternative Pathway.") gives each of them."""
+    parts = []
+    for keyword in keywords:
+        for part in re.split(r"[;,]\s+", keyword) if len(keyword) > 40 or ";" in keyword else [keyword]:
+            part = part.strip().rstrip(".").strip()
+            if part:
+                parts.append(part)
+    return list(dict.fromkeys(parts))
 
 
 def suggest_interventions(

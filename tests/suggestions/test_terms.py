@@ -20,7 +20,27 @@ def test_a_mesh_heading_with_a_disease_qualifier_is_a_condition():
 
 def test_a_disease_named_keyword_is_a_condition_and_other_keywords_are_not():
     found = suggest_conditions(text="", mesh=[], keywords=["giant cell tumor", "lumbar spine", "osteoclastoma"])
-    assert [c.name for c in found] == ["giant cell tumor", "osteoclastoma"]
+    # A keyword the vocabulary knows takes its MeSH name; one it does not is kept as written.
+    assert [(c.name, c.mesh_ui) for c in found] == [("Giant Cell Tumors", "D005870"), ("osteoclastoma", "")]
+
+
+def test_a_keyword_field_joining_several_keywords_gives_each():
+    # PMID 34091644's keywords arrive as one comma-joined string.
+    found = suggest_conditions(
+        text="",
+        mesh=[],
+        keywords=["Atypical HUS (aHUS), End Stage Kidney Disease, Complement Alternative Pathway."],
+    )
+    assert [c.name for c in found] == ["Kidney Failure, Chronic"]
+
+
+def test_a_heading_that_says_how_a_disease_went_is_not_a_diagnosis():
+    found = suggest_conditions(
+        text="",
+        mesh=[MeshTerm("Recurrence", ui="D012008", major=True), MeshTerm("Leukemia", ui="D007938", major=True)],
+        keywords=[],
+    )
+    assert [c.name for c in found] == ["Leukemia"]
 
 
 def test_suspected_and_probable_come_from_the_text():
