@@ -113,3 +113,9 @@ def test_without_a_word_for_it_the_target_is_the_disease_the_title_names():
         abstract="A 30-year-old man had sarcoidosis and hypertension. He was given prednisone.",
     )
     assert [(t.name, t.target) for t in case.treatments] == [("Prednisone", "Sarcoidosis")]
+
+
+def test_words_that_say_how_a_disease_went_name_no_disease():
+    # PMID 402763: "Recurrence" and "Chronic Disease" are MeSH's Disease Attributes, not diagnoses.
+    found = conditions("A 30-year-old man had a recurrence of chronic disease with leukemia.")
+    assert [name for name, _ in found] == ["Leukemia"]
