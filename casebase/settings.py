@@ -11,6 +11,7 @@ Every setting a deployment changes comes from an environment variable:
                    redirects to https; behind a reverse proxy, the proxy sets X-Forwarded-Proto
     CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://casebase.example.org (behind a proxy)
     LOGIN_FAILURE_LIMIT   failed admin logins before an address and username are locked out (default: 5)
+    LOG_LEVEL      the least severe log lines written to stderr: DEBUG, INFO (default), WARNING, ERROR
 """
 
 from pathlib import Path
@@ -51,6 +52,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of a request, a 500's traceback included, names its id, user and path
+    # (reports/middleware.py); the response carries the id in X-Request-ID.
+    "reports.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from the app server, compressed and cached, before anything touches the database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -78,6 +82,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 ROOT_URLCONF = "casebase.urls"
+# Where a login goes when it was given no page to return to, or one that is not on this site.
+LOGIN_REDIRECT_URL = "admin:index"
 
 TEMPLATES = [
     {
@@ -192,6 +198,31 @@ AXES_LOCKOUT_TEMPLATE = "reports/locked_out.html"
 # X-Forwarded-For (reports/accounts.py: client_address); without proxies, the connection's own address.
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "reports.accounts.client_address"
+
+# Logs: one line per event on stderr, for the process manager to keep (journald, docker, a file: docs/operations.md).
+# Each line written while a request is served names the request's id, user, method and path; a traceback's lines
+# too. Django's own errors (a 500) come here rather than to e-mail, which needs ADMINS and a mail server.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request": {"()": "reports.middleware.RequestContextFilter"}},
+    "formatters": {
+        "line": {
+            "class": "reports.middleware.ContextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(context)s: %(message)s",
+        }
+    },
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "filters": ["request"], "formatter": "line"}},
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    # Replaces Django's defaults for its loggers (a console only with DEBUG on, and mail_admins): they reach the
+    # root's stderr instead. runserver's own request lines (django.server) keep their handler.
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # django-axes announces its settings at every start, commands included.
+        "axes": {"level": "WARNING"},
+    },
+}
 
 # Clinical lists are browsed page by page; this is the page size of the public list.
 REPORTS_PER_PAGE = env.int("REPORTS_PER_PAGE", default=25)

@@ -4,10 +4,20 @@ A change form carries, hidden, the record's version when the curator opened it: 
 record and of each kind of row edited inline on its page (reports/audit.py keeps one for every save). When the
 form comes back, a different version means someone saved in between; the form is shown again with the curator's
 input kept and a message listing the other changes, instead of silently overwriting them.
+
+Comparing the versions and writing happen in one transaction that holds the record's lock (locked_save), so two
+saves sent at the same moment cannot both pass the comparison: the second waits for the first to commit, then sees
+its version and is refused. A form sent without a version is refused too: it could not be checked.
 """
+
+import contextlib
+from collections.abc import Iterator
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connections, router, transaction
+from django.db.migrations.recorder import MigrationRecorder
+from django.db.models import Model
 from django.utils.functional import cached_property
 
 from reports.audit import has_history
@@ -62,6 +72,35 @@ def changes_since(obj, related: list[tuple[type, str]], seen: str) -> list[str]:
     return lines
 
 
+@contextlib.contextmanager
+def locked_save(*, model: type[Model], lookup: dict, related: list[tuple[type, str]] = ()) -> Iterator[None]:
+    """A transaction in which nobody else can write the record of `model` that `lookup` names, nor its rows of
+    each (model, foreign key name) in `related`, until it ends. Read the record, compare its version and save it
+    inside; a second caller waits here until the first has committed, and then reads what the first one saved.
+
+    PostgreSQL: SELECT ... FOR UPDATE on the record, then on its related rows (always in that order, so that two
+    savers never hold each other's locks). SQLite locks the whole database for writing, and only at the first
+    write of a transaction: a write that changes nothing takes that lock here, first thing, so that waiting is
+    possible (SQLite refuses at once, "database is locked", a transaction that read before it asked to write
+    while another one writes). Call it outside any other transaction on SQLite, for the same reason."""
+    using = router.db_for_write(model)
+    connection = connections[using]
+    with transaction.atomic(using=using):
+        if connection.features.has_select_for_update:
+            record = model._base_manager.using(using).select_for_update().filter(**lookup)
+            pks = list(record.values_list("pk", flat=True))
+            for related_model, fk in related:
+                rows = related_model._base_manager.using(using).select_for_update().filter(**{f"{fk}__in": pks})
+                list(rows.order_by("pk").values_list("pk", flat=True))
+        else:
+            # A table without triggers: a statement that fires the search index's triggers opens the index
+            # (reading it) before it asks for the write lock, and is then refused at once instead of waiting.
+            table = connection.ops.quote_name(MigrationRecorder.Migration._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(f"UPDATE {table} SET id = id WHERE 0")  # changes no row: the write lock alone
+        yield
+
+
 class VersionedForm(forms.ModelForm):
     """The change form of a record that others may edit at the same time."""
 
@@ -81,18 +120,26 @@ class VersionedForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
         seen = self.data.get(self.add_prefix("seen_version"), "")
-        # A form sent without a version (a script, an old page) is not checked; the admin's forms always send it.
-        if seen and self.instance.pk:
-            current = version(self.instance, self.version_related)
-            if seen != current:
-                changes = changes_since(self.instance, self.version_related, seen)
-                raise ValidationError(
-                    "Someone else saved this record while you were editing it, so your changes were not saved. "
-                    "What they changed: "
-                    + ("; ".join(changes) if changes else "(see the history)")
-                    + ". Your entries are still below: reload the page to see their version, then make your "
-                    "changes again.",
-                    code="stale",
-                )
+        # The admin's pages always send the version; a form without one (a script, a page from before versions)
+        # cannot be checked against other saves, so saving it could silently overwrite them.
+        if not seen:
+            raise ValidationError(
+                "This form came without the version of the record it was opened at, so it cannot be checked "
+                "against other curators' saves and was not saved. Reload the page and make your changes again.",
+                code="unversioned",
+            )
+        current = version(self.instance, self.version_related)
+        if seen != current:
+            changes = changes_since(self.instance, self.version_related, seen)
+            raise ValidationError(
+                "Someone else saved this record while you were editing it, so your changes were not saved. "
+                "What they changed: "
+                + ("; ".join(changes) if changes else "(see the history)")
+                + ". Your entries are still below: reload the page to see their version, then make your "
+                "changes again.",
+                code="stale",
+            )
         return cleaned

@@ -83,3 +83,15 @@ def test_the_client_address_is_read_behind_as_many_proxies_as_configured(setting
     assert client_address(request) == "10.0.0.2"  # without a proxy the header is the client's own words
     settings.PROXY_COUNT = 1
     assert client_address(request) == "203.0.113.9"  # what our proxy saw, not what the client claimed
+
+
+def test_a_login_whose_next_page_is_refused_lands_on_the_admin_index(client):
+    User.objects.create_superuser(username="anna", password="the-right-password-123")
+    for refused in ("https://elsewhere.example/", "//elsewhere.example/admin/", "javascript:alert(1)"):
+        client.logout()
+        response = client.post(
+            "/admin/login/", {"username": "anna", "password": "the-right-password-123", "next": refused}
+        )
+        assert response.status_code == 302, refused
+        assert response["Location"] == "/admin/", refused
+        assert client.get(response["Location"]).status_code == 200

@@ -274,6 +274,16 @@ def test_a_search_shows_highlighted_passages_and_facets(client, seed_report):
     assert 'Sjogren&#x27;s syndrome</a> <span class="facet-count">1</span>' in html
 
 
+def test_the_highlight_marks_cannot_be_forged_by_the_text_of_a_report(client):
+    # U+E000 and U+E001 are private-use characters that the highlighting once used as its marks.
+    make_report(
+        title="Itch \ue000after\ue001 naltrexone", abstract="A \ue000forged\ue001 mark and a stray \ue001 itch."
+    )
+    html = client.get(f"{LIST}?q=itch").content.decode()
+    assert html.count("<mark>") == html.count("</mark>") == 1
+    assert "forged mark and a stray  <mark>itch</mark>" in html
+
+
 def test_a_search_with_nothing_to_look_for_is_a_400_that_says_so(client, seed_report):
     response = client.get(f"{LIST}?q=%22%22+the")
     assert response.status_code == 400

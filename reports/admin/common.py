@@ -1,13 +1,18 @@
 """What every part of the admin shares: numbered new rows, stale saves refused, suggestions confirmed by an edit,
 the sentence a suggestion came from, a link to another record's page."""
 
+import contextlib
+
 from django.contrib import admin
+from django.contrib.admin.options import TO_FIELD_VAR
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Max
 from django.urls import reverse
 from django.utils.html import format_html
 
 from reports.cases.store import edited_by_curator
-from reports.concurrency import VersionedForm
+from reports.concurrency import VersionedForm, locked_save
 from reports.models import Origin
 
 
@@ -36,18 +41,14 @@ def admin_link(obj, text=None):
 
 class RefusesStaleSaves:
     """Change forms carry the version they were opened at; a save over someone else's newer save is refused
-    (reports/concurrency.py)."""
+    (reports/concurrency.py). A save (the change form, or Revert from the history) holds the record's lock from
+    before it reads the record until it commits, so that of two saves sent at once the second sees the first."""
 
     form = VersionedForm
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        related = []
-        for inline in self.inlines:
-            fk = _fk_name(inline.model, self.model, getattr(inline, "fk_name", None))
-            if fk:
-                related.append((inline.model, fk))
-        form.version_related = related
+        form.version_related = self._version_related()
         return form
 
     def get_fieldsets(self, request, obj=None):
@@ -55,6 +56,35 @@ class RefusesStaleSaves:
         if obj is None:
             return fieldsets
         return [*fieldsets, (None, {"fields": ["seen_version"], "classes": ["hidden"]})]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with self._locked(request, object_id):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        with self._locked(request, object_id):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _version_related(self) -> list[tuple[type, str]]:
+        related = []
+        for inline in self.inlines:
+            fk = _fk_name(inline.model, self.model, getattr(inline, "fk_name", None))
+            if fk:
+                related.append((inline.model, fk))
+        return related
+
+    def _locked(self, request, object_id):
+        """The record's lock for a POST to an existing record's form; nothing for a page that only shows it."""
+        if request.method != "POST" or object_id is None:
+            return contextlib.nullcontext()
+        opts = self.model._meta
+        to_field = request.POST.get(TO_FIELD_VAR, request.GET.get(TO_FIELD_VAR))
+        try:
+            field = opts.get_field(to_field) if to_field else opts.pk
+            value = field.to_python(unquote(object_id))
+        except (FieldDoesNotExist, ValidationError, ValueError):
+            return contextlib.nullcontext()  # the view itself refuses an unknown field or a malformed id
+        return locked_save(model=self.model, lookup={field.name: value}, related=self._version_related())
 
 
 def _fk_name(model, parent, name: str | None) -> str | None:

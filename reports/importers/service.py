@@ -1,5 +1,7 @@
 """import_file: the one path from a file (a path, or an upload in the admin) to the database."""
 
+import functools
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +14,8 @@ from reports.importers.errors import RecordError
 from reports.importers.readers import READERS
 from reports.importers.results import ImportResult, Problem
 from reports.importers.upsert import import_records
+
+logger = logging.getLogger(__name__)
 
 
 class _CountingReader:
@@ -48,6 +52,49 @@ def database_problem(error: Exception) -> str:
     return f"the database refused the import ({text}); nothing from this file was written"
 
 
+def log_outcome(result: ImportResult) -> None:
+    """One line in the log for each import: the file, its format, the counts and how it ended ("imported", "dry
+    run", "refused": nothing written because of refused records, "failed": the database refused the import); a
+    warning when it ended with nothing written."""
+    if result.written:
+        outcome = "imported"
+    elif result.refused and result.refused[0].field == "database":
+        outcome = "failed"
+    elif result.refused and not result.skip_refused:
+        outcome = "refused"
+    else:
+        outcome = "dry run"
+    if result.dry_run and outcome != "dry run":
+        outcome += " (dry run)"
+    logger.log(
+        logging.INFO if outcome in ("imported", "dry run") else logging.WARNING,
+        "import of %s (%s): %s; %d records: %d created, %d updated, %d unchanged, %d refused, %d suggested; "
+        "import run %s; %.1f s",
+        result.source,
+        result.format or "format unknown",
+        outcome,
+        result.records,
+        result.created,
+        result.updated,
+        result.unchanged,
+        len(result.refused),
+        result.suggested,
+        result.import_run or "none",
+        result.seconds,
+    )
+
+
+def _logged(function: Callable[..., ImportResult]) -> Callable[..., ImportResult]:
+    @functools.wraps(function)
+    def logging_outcome(**kwargs) -> ImportResult:
+        result = function(**kwargs)
+        log_outcome(result)
+        return result
+
+    return logging_outcome
+
+
+@_logged
 def import_file(
     *,
     file: str | os.PathLike | BinaryIO,

@@ -5,6 +5,8 @@ so both databases answer the same question. The tables read here are kept by rep
 """
 
 import html
+import re
+import secrets
 
 from django.db import connection, connections, router
 from django.db.models import F, FloatField, QuerySet
@@ -14,9 +16,15 @@ from django.utils.safestring import SafeString, mark_safe
 from reports.models import CaseReport
 from reports.search.query import Query, Term
 
-# Highlight marks from private-use code points, which no PubMed text contains, so that the snippet can be escaped
-# as a whole before the marks become <mark> elements.
-_MARK_START, _MARK_END = "\ue000", "\ue001"
+# The database marks the matching words with two private-use code points around a token drawn anew for each call,
+# so that the snippet can be escaped as a whole before the marks become <mark> elements. Text holds no such token
+# (it cannot guess it); the bare code points it may hold are dropped, so no text can open or close a <mark>.
+_PRIVATE = "\ue000\ue001"
+
+
+def _marks() -> tuple[str, str]:
+    token = secrets.token_hex(8)
+    return f"\ue000{token}[\ue001", f"\ue000{token}]\ue001"
 
 
 # PostgreSQL -------------------------------------------------------------------------------------------------------
@@ -115,11 +123,12 @@ def snippets(*, report_ids: list[int], query: Query, words: int = 30) -> dict[in
         return {}
     # A raw query: it goes where the router sends the page's other reads (a replica, for a public page).
     database = connections[router.db_for_read(CaseReport)]
+    start, end = _marks()
     with database.cursor() as cursor:
         if database.vendor == "postgresql":
             sql, params = _tsquery(query, positive_only=True)
             options = (
-                f"StartSel={_MARK_START}, StopSel={_MARK_END}, MaxWords={words}, MinWords={words // 2}, "
+                f"StartSel={start}, StopSel={end}, MaxWords={words}, MinWords={words // 2}, "
                 'MaxFragments=2, FragmentDelimiter=" … "'
             )
             cursor.execute(
@@ -134,12 +143,15 @@ def snippets(*, report_ids: list[int], query: Query, words: int = 30) -> dict[in
                 f"THEN snippet(reports_search, 0, %s, %s, ' … ', {words}) "
                 f"ELSE snippet(reports_search, 4, %s, %s, ' … ', {words}) END "
                 f"FROM reports_search WHERE reports_search MATCH %s AND rowid IN ({placeholders})",
-                [_MARK_START, _MARK_END, _MARK_START, _MARK_END, _fts(Query(groups=query.groups)), *report_ids],
+                [start, end, start, end, _fts(Query(groups=query.groups)), *report_ids],
             )
-        return {report_id: highlight(passage) for report_id, passage in cursor.fetchall()}
+        return {report_id: highlight(passage, start=start, end=end) for report_id, passage in cursor.fetchall()}
 
 
-def highlight(passage: str) -> SafeString:
-    """Escape the passage first, then turn the marks the database put in into <mark> elements."""
-    escaped = html.escape(passage.replace(_MARK_START + _MARK_END, "").strip())
-    return mark_safe(escaped.replace(_MARK_START, "<mark>").replace(_MARK_END, "</mark>"))
+def highlight(passage: str, *, start: str, end: str) -> SafeString:
+    """Escape the passage first, then turn the marks `start` and `end` the database put in into <mark> elements;
+    the private-use code points of the marks, found anywhere else in the text, are dropped."""
+    escaped = html.escape(passage.replace(start + end, "").strip())
+    marks = {start: "<mark>", end: "</mark>"}
+    pattern = f"{re.escape(start)}|{re.escape(end)}|[{_PRIVATE}]"
+    return mark_safe(re.sub(pattern, lambda found: marks.get(found.group(), ""), escaped))

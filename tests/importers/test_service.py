@@ -3,6 +3,7 @@
 import gzip
 import io
 import json
+import logging
 import shutil
 import tracemalloc
 from pathlib import Path
@@ -287,3 +288,25 @@ def test_a_large_stream_of_random_bytes_is_refused_having_read_and_kept_little_o
     assert result.summary().startswith("garbage.bin: refused, nothing written")
     assert peak < MEMORY_LIMIT, f"{peak / 1024 / 1024:.1f} MB"
     assert garbage.read_so_far < MEMORY_LIMIT, f"{garbage.read_so_far / 1024 / 1024:.1f} MB read"
+
+
+def test_each_import_writes_one_line_to_the_log_with_its_counts_and_outcome(caplog, tmp_path):
+    caplog.set_level(logging.INFO, logger="reports.importers.service")
+    import_file(file=SEED_NBIB, dry_run=True)
+    import_file(file=SEED_NBIB)
+    broken = tmp_path / "broken.nbib"
+    broken.write_text("not a MEDLINE file at all", encoding="utf-8")
+    import_file(file=broken, format="medline")
+    lines = [(record.levelname, record.getMessage()) for record in caplog.records]
+    assert len(lines) == 3, lines
+    assert lines[0][0] == "INFO"
+    assert lines[0][1].startswith(
+        "import of seed_31123647.nbib (medline): dry run; 1 records: 1 created, 0 updated, 0 unchanged, 0 refused"
+    )
+    assert lines[1][0] == "INFO"
+    assert lines[1][1].startswith(
+        "import of seed_31123647.nbib (medline): imported; 1 records: 1 created, 0 updated, 0 unchanged, 0 refused"
+    )
+    assert "import run none" not in lines[1][1]
+    assert lines[2][0] == "WARNING"
+    assert lines[2][1].startswith("import of broken.nbib (medline): refused;")

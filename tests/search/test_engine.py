@@ -147,6 +147,14 @@ def test_a_report_without_abstract_gets_its_title_as_snippet():
     assert snippets(report_ids=[report.pk], query=parse("itch"))[report.pk] == "Naltrexone for <mark>itch</mark>"
 
 
+@pytest.mark.django_db
+def test_the_text_of_a_report_cannot_open_or_close_a_mark():
+    forged = "\ue000naltrexone\ue001 once \ue001 and \ue000 twice naltrexone"
+    for report in (make_report(title="Hostile marks", abstract=forged), make_report(title=forged, abstract="")):
+        passage = snippets(report_ids=[report.pk], query=parse("twice"))[report.pk]
+        assert passage == "naltrexone once  and  <mark>twice</mark> naltrexone"
+
+
 # Any text is safe ----------------------------------------------------------------------------------------------
 
 

@@ -211,9 +211,12 @@ def test_correcting_a_suggested_treatment_in_the_admin_makes_it_curated(staff_cl
     Outcome.objects.update(origin=Origin.SUGGESTED)
     treatment = Treatment.objects.get()
     outcome = Outcome.objects.get()
+    url = f"/admin/reports/treatment/{treatment.pk}/change/"
+    seen_version = staff_client.get(url).context["adminform"].form["seen_version"].value()
     response = staff_client.post(
-        f"/admin/reports/treatment/{treatment.pk}/change/",
+        url,
         {
+            "seen_version": seen_version,
             "patient": patient.pk,
             "sequence": 1,
             "intervention": treatment.intervention_id,
