@@ -89,7 +89,7 @@ _CLAUSE_END = re.compile(
 _MEASURED_AFTER = re.compile(
     r"^[\s-]*(?:(?:and|or|,)\s+[\w-]+\s+)?(?:levels?|concentrations?|absorption|excretion|studies|scan|scintigraphy|antibod\w*|assays?|tests?|receptors?|deficiency|metabolism|staining|titers?"
     r"|titres?|clearance|-?positive|-?negative|binding|uptake|intoxication|overdose|poisoning|ingestion|abuse"
-    r"|dependence|withdrawal\s+syndrome|allergy|hypersensitivity|resistance|resistant)\b",
+    r"|dependence|withdrawal\s+syndrome|allergy|hypersensitivity|resistance|resistant|mediated|PET|uptake)\b",
     re.I,
 )
 _MEASURED_BEFORE = re.compile(
@@ -103,7 +103,7 @@ _GIVEN = re.compile(
     r"|respond|failed|refractory|resistant\s+to|despite|switched|discontinu\w*|withdraw\w*|stopped|cessation"
     r"|underwent|undergone|undergo|performed|operated|excised|resected|removed|managed|course|courses|cycles?"
     r"|regimen|induced|induction|caused|after|following|on\s+(?:oral|intravenous)|taking|took|use\s+of|using"
-    r"|with\s+(?:oral|intravenous|topical)|successful\w*|improv\w*|resolv\w*|remission)\b",
+    r"|with\s+(?:oral|intravenous|topical)|successful\w*|improv\w*|resolv\w*|remission|led\s+to|resulted\s+in)\b",
     re.I,
 )
 
@@ -121,7 +121,8 @@ OUTCOMES = [
         (
             "adverse_event",
             r"\b(?:induced|caused|due\s+to|secondary\s+to|side[\s-]effects?|adverse|toxicity|toxic"
-            r"|complication\s+of|reaction\s+to|attributed\s+to|related\s+to|associated\s+with\s+the\s+use)\b",
+            r"|complication\s+of|reaction\s+to|attributed\s+to|related\s+to|associated\s+with\s+the\s+use"
+            r"|(?:while|during)\s+(?:receiving|taking|treatment\s+with|therapy\s+with))\b",
         ),
         ("worsened", r"\b(?:worsen\w*|deteriorat\w*|progress(?:ed|ion|ive)|exacerbat\w*|aggravat\w*|relaps\w*)\b"),
         (
@@ -130,13 +131,15 @@ OUTCOMES = [
             r"|resolution|regression|cure)|cured|cure|successful\w*|recovered\s+(?:fully|completely)"
             r"|full\s+recovery|normali[sz]\w*|remission|healed|eradicat\w*|correction|uneventful\w*"
             r"|free\s+of\s+(?:disease|recurrence|symptoms|tumou?r|relapse)|no\s+(?:evidence\s+of\s+)?(?:\w+\s+)?recurrence"
-            r"|disease[\s-]free|symptom[\s-]free|asymptomatic|corrected|success|(?:is|was|remains?|remained)\s+well)\b",
+            r"|disease[\s-]free|symptom[\s-]free|asymptomatic|corrected|success|(?:is|was|remains?|remained)\s+well"
+            r"|reversed|(?:became|become|returned\s+to|back\s+to)\s+normal)\b",
         ),
         (
             "improved",
             r"\b(?:improv\w*|responded|response|partial\w*|recover\w*|better|relie\w*|reduc\w*|decreas\w*"
             r"|regress\w*|effective|benefit\w*|subsided|amelior\w*|alleviat\w*|controlled|beneficial"
-            r"|doing\s+well|good\s+(?:result|outcome|recovery|response)|satisfactor\w*|intact|survived)\b",
+            r"|doing\s+well|good\s+(?:result|outcome|recovery|response)|satisfactor\w*|intact|survived"
+            r"|cytoreduction|shrinkage|shrank)\b",
         ),
         ("unchanged", r"\b(?:unchanged|no\s+change|stable|persist\w*|no\s+effect)\b"),
     )
@@ -353,13 +356,40 @@ def _conditions(parts: list[_Sentence]) -> list[ReadCondition]:
     return sorted(found.values(), key=lambda c: c.position)
 
 
+# A sentence that says what is generally done, or could be, rather than what was done for this patient ("Surgery is
+# the gold standard", "Major surgery is reserved for ...", "medical treatment can be discussed").
+_GENERAL = re.compile(
+    r"\b(?:should|may|might|can\s+be|could|would|is\s+reserved|reserved\s+for|gold\s+standard|recommend\w*"
+    r"|typically|usually|generally|appears?\s+adequate|mainstay|first[\s-]line|treatment\s+of\s+choice"
+    r"|avoidance\s+of|avoid\w*|requiring)\b",
+    re.I,
+)
+# ... unless it also says in so many words that this patient had it.
+_DONE = re.compile(
+    r"\b(?:received|underwent|was\s+(?:treated|given|started|operated|managed)|were\s+(?:given|started)"
+    r"|has\s+been\s+treated|we\s+(?:treated|gave|performed|used))\b",
+    re.I,
+)
+# A drug given to test a gland rather than to treat ("stimulation with human chorionic gonadotropin", "TRH resulted
+# in an increase in serum thyrotropin levels").
+_TESTING = re.compile(
+    r"\bstimulation\s+(?:with|by|test)|\b(?:stimulation|tolerance|suppression|challenge|provocation)\s+tests?\b"
+    r"|\b(?:increase|rise|decrease|fall)\s+(?:in|of)\s+(?:the\s+)?(?:serum|plasma|blood|urinary)\b",
+    re.I,
+)
+
+
 def _treatments(parts: list[_Sentence], conditions: list[ReadCondition]) -> list[ReadTreatment]:
     found: dict[str, ReadTreatment] = {}
     for sentence in parts:
+        if _GENERAL.search(sentence.text) and not _DONE.search(sentence.text):
+            continue
+        testing = bool(_TESTING.search(sentence.text))
         given = [
             m
             for m in sentence.mentions
             if m.term.kind in TREATMENT_KINDS
+            and not (testing and m.term.kind == DRUG)
             and _is_given(sentence.text, m)
             and _meaning(sentence.text, m) not in ("hypothetical", "other_person")
         ]
@@ -479,7 +509,8 @@ def _caused_by(clause: str, name: str) -> bool:
         re.search(
             rf"{x}[\s-]*(?:induced|associated|related)|(?:induced|caused)\s+by\s+{words}{x}"
             rf"|(?:due|secondary|attributed|related)\s+to\s+{words}{x}|{x}\s+(?:\w+\s+){{0,2}}(?:toxicity|side[\s-]effects?"
-            rf"|reaction)|reaction\s+to\s+{words}{x}|complication\s+of\s+{words}{x}",
+            rf"|reaction)|reaction\s+to\s+{words}{x}|complication\s+of\s+{words}{x}"
+            rf"|\bdevelop\w*\b.*\b(?:while|during)\s+(?:receiving|taking|treatment\s+with|therapy\s+with)\s+{words}{x}",
             clause,
             re.I,
         )

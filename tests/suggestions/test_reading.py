@@ -119,3 +119,34 @@ def test_words_that_say_how_a_disease_went_name_no_disease():
     # PMID 402763: "Recurrence" and "Chronic Disease" are MeSH's Disease Attributes, not diagnoses.
     found = conditions("A 30-year-old man had a recurrence of chronic disease with leukemia.")
     assert [name for name, _ in found] == ["Leukemia"]
+
+
+def test_what_is_generally_done_is_not_what_was_done():
+    # PMID 34094614: "Surgery is the Gold Standard ... Postoperative medical treatment with Albendazole can be
+    # discussed."; PMID 426712: "Major surgery is reserved for malignant disease".
+    assert treatments("Albendazole can be discussed. Major surgery is reserved for malignant disease.") == []
+    assert [t.name for t in treatments("Although albendazole is usually given, she received praziquantel.")] == [
+        "Albendazole",
+        "Praziquantel",
+    ]
+
+
+def test_a_drug_given_to_test_a_gland_is_not_a_treatment():
+    # PMID 428588.
+    text = (
+        "Serum testosterone levels did not rise after stimulation with human chorionic gonadotropin. The "
+        "administration of thyrotropin-releasing hormone resulted in an increase in serum thyrotropin levels."
+    )
+    assert treatments(text) == []
+
+
+def test_outcome_words_for_a_disorder_put_right():
+    found = treatments(
+        "After right nephrectomy the blood pressure became normal. Medical management failed. He developed "
+        "ventricular tachycardia while receiving loading doses of amiodarone."
+    )
+    assert [(t.name, [o.result for o in t.outcomes]) for t in found] == [
+        ("Nephrectomy", ["resolved"]),
+        ("Medical therapy", ["failed"]),
+        ("Amiodarone", ["adverse_event"]),
+    ]
