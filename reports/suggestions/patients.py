@@ -111,7 +111,8 @@ _RELATIVE = re.compile(r"\b(?:his|her|their|whose|patient's)\s+(?:\w+\s+){0,2}$"
 # "Three patients ...", "two cases of", "twin girls", "two sisters", "a family of five"? (not counted)
 _PLURAL_NOUNS = (
     "patients|cases|children|infants|neonates|newborns|babies|adolescents|women|men|girls|boys|sisters|brothers"
-    "|siblings|twins|females|males|persons|individuals|adults|subjects|daughters|sons|members|sibs"
+    "|siblings|twins|females|males|persons|individuals|adults|subjects|daughters|sons|members|sibs|athletes"
+    "|offspring|examples|instances"
 )
 _COUNT = re.compile(
     rf"\b(?P<count>\d{{1,2}}|{_WORD_NUMBER}|twin|twins)\s+(?:[\w()-]+\s+){{0,3}}?(?P<noun>{_PLURAL_NOUNS})\b",
@@ -121,13 +122,14 @@ _COUNT = re.compile(
 _COUNT_CONTEXT = re.compile(
     r"\b(?:report|reported|reports|describe|described|describes|present|presented|presents|document|documented"
     r"|observed|encountered|studied|examined|treated|seen|discuss|discussed|record|recorded|illustrate|illustrated"
-    r"|case\s+report|cases?\s+of|in\s+whom|who|with|had|have|developed)\b",
+    r"|case\s+report|cases?\s+of|in\s+whom|who|with|had|have|developed|included|illustrative|supported\s+by"
+    r"|affected|found)\b",
     re.IGNORECASE,
 )
 _LITERATURE = re.compile(
     r"\b(?:literature|previously|reported\s+(?:so\s+far|to\s+date|in\s+the)|published|review\s+of|reviewed"
     r"|(?:systematic|retrospective|chart|record)\s+review|cases\s+in\s+the"
-    r"|series\s+of|cohort|retrospective(?:ly)?|prospective|randomi[sz]ed|trial|survey|registry|database|among|out\s+of"
+    r"|cohort|retrospective(?:ly)?|prospective|randomi[sz]ed|trial|survey|registry|database|among|out\s+of"
     r"|total\s+of|(?:\d+|%)\s+of\s+(?:the|these|all))\b",
     re.IGNORECASE,
 )
@@ -143,9 +145,9 @@ _ONE_AND_MORE = re.compile(
     rf"(?:other\s+)?(?:cases|patients)\b",
     re.IGNORECASE,
 )
-# "18q- syndrome in a mother and her daughter": two patients, each with the sex its word gives.
+# "18q- syndrome in a mother and her daughter", "in mother and child": two patients, each with the sex its word gives.
 _PAIR = re.compile(
-    r"\b(?:a|the|in)\s+(?P<parent>mother|father)\s+and\s+(?:her|his|their)\s+(?:\w+\s+)?"
+    r"\b(?:a|the|in)\s+(?P<parent>mother|father)\s+and\s+(?:(?:her|his|their)\s+)?(?:\w+\s+)?"
     r"(?P<child>daughter|son|child|infant|baby|newborn)\b",
     re.IGNORECASE,
 )
@@ -166,6 +168,41 @@ _PLURAL_HINT = re.compile(
     r"|\b(?:a|one|the)\s+family\s+(?:with|in\s+which|of\s+which|whose)\b",
     re.IGNORECASE,
 )
+# "The literature is reviewed" beside the report's own cases does not make them the literature's.
+_LITERATURE_REVIEWED = re.compile(
+    r"(?:,?\s*(?:and|with)\s+(?:a\s+|the\s+)?(?:\w+\s+)?(?:review\s+of\s+the\s+literature|literature"
+    r"(?:\s+(?:is|was|are|were))?\s+(?:is\s+)?reviewed)|review\s+of\s+the\s+literature\.?$)",
+    re.IGNORECASE,
+)
+# Twins named without a number: "a pair of conjoined twins", "monozygotic twins".
+_TWINS = re.compile(r"\b(?:pair\s+of|conjoined|identical|monozygotic|dizygotic|siamese)\s+(?:\w+\s+)?twins\b", re.I)
+# One more patient after a group: "Three patients ... are described. A fourth patient ...", "a 5th baby".
+_ONE_MORE = re.compile(
+    r"\b(?:a|the)\s+(?P<ordinal>second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|[2-9]th|2nd|3rd)\s+"
+    r"(?:\w+\s+)?(?:patient|case|child|baby|infant|man|woman|boy|girl)\b",
+    re.IGNORECASE,
+)
+_ORDINAL_NUMBERS = {
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+}
+# "the father and his two offspring": the parent and the children.
+_PARENT_AND = re.compile(
+    rf"\b(?:the|a)\s+(?P<parent>mother|father)\s+and\s+(?:her|his|their)\s+(?P<count>{_WORD_NUMBER}|\d)\s+"
+    r"(?:children|offspring|sons|daughters|siblings)\b",
+    re.IGNORECASE,
+)
+
+
 # A sentence that says what is generally done for "a patient", rather than reports the case.
 _GENERAL = re.compile(r"\b(?:if|should|may|might|can|could|must|indicated|when|whenever|every|any)\b", re.I)
 _CASE_TITLE = re.compile(r"\b(?:a|one)\s+case\b|\bcase\s+report\b|\breport\s+of\s+a\s+case\b", re.IGNORECASE)
@@ -265,6 +302,9 @@ def suggest_patients(*, title: str, abstract: str, mesh: list[str]) -> PatientSu
         )
     if groups:
         count = max(group.count for group in groups)
+        # "Three patients ... are described. A fourth patient ... is presented."
+        if any(_ordinal(m.group("ordinal")) == count + 1 for m in _ONE_MORE.finditer(text)):
+            count += 1
         # A group of one sex and age ("twin girls aged 4") describes every one of its patients.
         group = max(groups, key=lambda group: (group.count, bool(group.ages or group.age), bool(group.sex)))
         individuals = [m for m in mentions if m.count == 1]
@@ -297,6 +337,11 @@ def suggest_patients(*, title: str, abstract: str, mesh: list[str]) -> PatientSu
         elif evidence and not patients[0].evidence:
             patients[0].evidence = evidence
     return PatientSuggestion(count=count, patients=patients)
+
+
+def _ordinal(word: str) -> int | None:
+    word = word.lower()
+    return int(word[:-2]) if word[0].isdigit() else _ORDINAL_NUMBERS.get(word)
 
 
 def _text(title: str, abstract: str) -> str:
@@ -449,7 +494,7 @@ def _counts(text: str, parts: list[tuple[int, str]]) -> list[Mention]:
         if count is None or not 2 <= count <= 20:
             continue
         sentence = _sentence_at(parts, match.start())
-        if _LITERATURE.search(sentence) or not _COUNT_CONTEXT.search(sentence):
+        if _LITERATURE.search(_LITERATURE_REVIEWED.sub("", sentence)) or not _COUNT_CONTEXT.search(sentence):
             continue
         # "two female infants": the sex may be a word before the noun.
         sex = _sex(match.group("noun")) or _group_sex(match.group(0))
@@ -464,6 +509,13 @@ def _counts(text: str, parts: list[tuple[int, str]]) -> list[Mention]:
             elif len(ages) == group.count and all(ages):
                 group.ages = ages
         groups.append(group)
+    for match in _TWINS.finditer(text):
+        groups.append(Mention(match.start(), match.end(), None, "", 2, _sentence_at(parts, match.start())))
+    for match in _PARENT_AND.finditer(text):
+        children = _number(match.group("count"))
+        if children is not None and 2 <= children + 1 <= 20:
+            sentence = _sentence_at(parts, match.start())
+            groups.append(Mention(match.start(), match.end(), None, "", int(children) + 1, sentence))
     # "one case of true triploidy and two cases of triploid mosaicism": three patients.
     for match in _ONE_AND_MORE.finditer(text):
         more = _number(match.group("count"))

@@ -175,3 +175,43 @@ def test_an_adult_is_one_patient_whose_sex_mesh_may_give():
     assert found.count == 1
     assert found.patients[0].sex == "male"
     assert found.patients[0].age is None
+
+
+@pytest.mark.parametrize(
+    ("pmid", "title", "text", "count"),
+    [
+        (
+            401591,
+            "Megacolon associated with celiac sprue: report of four cases and review of the literature.",
+            "Four cases of megacolon associated with celiac sprue are described and the literature reviewed.",
+            4,
+        ),
+        (416042, "A case report.", "A series of seven cases of acute renal failure is presented.", 7),
+        (409191, "A case report.", "This contention is supported by seven illustrative cases.", 7),
+        (
+            422794,
+            "A case report.",
+            "Three patients with unilateral myositis are described. A fourth patient with lymphedema praecox is "
+            "presented.",
+            4,
+        ),
+        (420526, "A case report.", "Four babies with complete heart block are described, with a 5th baby.", 5),
+        (
+            419990,
+            "A case report.",
+            "A family with myotonia congenita is reported in which the father and his two offspring are affected.",
+            3,
+        ),
+        (424132, "A case report.", "A pair of conjoined twins (thoracopagus) was delivered abdominally.", 2),
+        (421363, "A case report.", "A case of syngnathia congenita in mother and child is described.", 2),
+        (424701, "A case report.", "Three athletes were found to have spherocytosis.", 3),
+    ],
+)
+def test_counts_of_the_reports_own_patients(pmid, title, text, count):
+    assert patients(text, title=title).count == count
+
+
+def test_the_literature_still_is_not_the_reports_patients():
+    assert (
+        patients("Four cases of megacolon reported in the literature were reviewed.", title="Megacolon.").count is None
+    )
