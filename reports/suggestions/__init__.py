@@ -236,11 +236,16 @@ def _diagnoses(indexed: list[SuggestedCondition], read: ReadCase) -> list[Diagno
         by_key[key] = DiagnosisRecord(
             condition=condition.name, certainty=condition.certainty, origin=SUGGESTED, evidence=condition.evidence
         )
+    # What the text itself says the patient had stays, broad or not ("in a subject with diabetes" beside its
+    # diabetic retinopathy); a broader heading only MeSH or a keyword gives goes when a narrower one is there.
+    stated = {key for key, d in by_key.items() if not d.evidence.startswith(("MeSH: ", "Keyword: "))}
     kept = set(mesh.broadest_dropped([ui for ui in uis.values() if ui]))
-    chosen = [d for key, d in by_key.items() if not uis[key] or uis[key] in kept]
+    chosen = [d for key, d in by_key.items() if not uis[key] or uis[key] in kept or key in stated]
     # A heading that names a group of diseases by organ ("Duodenal Diseases", "Mental Disorders", "Eye
     # Abnormalities") is how MeSH files a report, not a diagnosis, when the report names a disease as well.
-    specific = [d for d in chosen if not _CATEGORY.search(d.condition)] or chosen
+    specific = [
+        d for d in chosen if not _CATEGORY.search(d.condition) or not d.evidence.startswith(("MeSH: ", "Keyword: "))
+    ] or chosen
     # Two names may be one term of the vocabulary ("Giant Cell Tumors", "giant cell tumors"): one diagnosis each.
     return list({d.condition.lower(): d for d in reversed(specific)}.values())[::-1]
 

@@ -346,3 +346,26 @@ def test_each_of_two_patients_gets_what_its_own_sentences_say():
     assert not any("nephrectomy" in name for name in treated[0])
     assert any("nephrectomy" in name for name in treated[1])
     assert all(p.origin == Origin.SUGGESTED for p in patients)
+
+
+def test_a_broad_disease_the_text_names_stays_beside_a_narrower_one_and_a_mesh_category_goes():
+    """PMID 404836 (shortened): the text says the subject had diabetes mellitus and diabetic retinopathy; MeSH's
+    "Autoimmune Diseases" beside "Sjogren's Syndrome" is a category."""
+    from reports.suggestions import SuggestionInput, suggest_case
+    from reports.suggestions.terms import MeshTerm
+
+    patients = suggest_case(
+        SuggestionInput(
+            title="Transitory blindness during lactic acidosis in a subject with diabetes mellitus.",
+            abstract="A 60-year-old man with diabetes mellitus and diabetic retinopathy developed blindness.",
+            mesh=[
+                MeshTerm("Autoimmune Diseases", ui="D001327", qualifiers=["diagnosis"]),
+                MeshTerm("Sjogren's Syndrome", ui="D012859", qualifiers=["diagnosis"]),
+            ],
+            publication_types=["Case Reports"],
+        )
+    )
+    names = [d.condition for d in patients[0].diagnoses]
+    assert "Diabetes Mellitus" in names
+    assert "Diabetic Retinopathy" in names
+    assert "Autoimmune Diseases" not in names
