@@ -243,14 +243,36 @@ def _diagnoses(indexed: list[SuggestedCondition], read: ReadCase) -> list[Diagno
     chosen = [d for key, d in by_key.items() if not uis[key] or uis[key] in kept or key in stated]
     # A heading that names a group of diseases by organ ("Duodenal Diseases", "Mental Disorders", "Eye
     # Abnormalities") is how MeSH files a report, not a diagnosis, when the report names a disease as well.
+    # The text's own "postoperative complications" gives way to the wound infection under it all the same.
+    under = {key: mesh.by_ui.get(ui) for key, ui in uis.items() if ui}
+    chosen_keys = [key for key, d in by_key.items() if d in chosen]
+
+    def narrower_there(key: str) -> bool:
+        this = under.get(key)
+        return this is not None and any(
+            other != key and under.get(other) is not None and under[other].is_under(this) for other in chosen_keys
+        )
+
     specific = [
-        d for d in chosen if not _CATEGORY.search(d.condition) or not d.evidence.startswith(("MeSH: ", "Keyword: "))
+        d
+        for key, d in by_key.items()
+        if d in chosen
+        and not (
+            _CATEGORY.search(d.condition)
+            and (
+                d.evidence.startswith(("MeSH: ", "Keyword: "))
+                or _NEVER_ALONE.search(d.condition)
+                or (key in stated and narrower_there(key))
+            )
+        )
     ] or chosen
     # Two names may be one term of the vocabulary ("Giant Cell Tumors", "giant cell tumors"): one diagnosis each.
     return list({d.condition.lower(): d for d in reversed(specific)}.values())[::-1]
 
 
 _CATEGORY = re.compile(r"\b(?:Diseases|Disorders|Abnormalities|Conditions|Manifestations|Complications)\b")
+# Headings that say what kind of trouble it was, never which: "Postoperative Complications", "Skin Manifestations".
+_NEVER_ALONE = re.compile(r"\b(?:Conditions|Manifestations|Complications)\b")
 
 
 def _treatments(
