@@ -92,6 +92,7 @@ def every_model_has_a_row(seed_report):
     """The seed, plus a MeSH heading, a substance and an import run (the seed has none of them), so every
     registered admin has a row to show."""
     ImportRun.objects.create(source="pubmed.xml", format="pubmed_xml", via="command", records=1, created=1)
+    Job.objects.create(kind=Job.Kind.EXPORT, params={"format": "json", "query": ""})
     descriptor = MeshDescriptor.objects.create(name="Sjogren's Syndrome", ui="D012859")
     MeshHeading.objects.create(report=seed_report, descriptor=descriptor, is_major=True, position=1)
     substance = Substance.objects.create(name="Naltrexone", ui="D009271", registry_number="5S6W795CQM")
@@ -130,8 +131,9 @@ def test_the_reports_app_registers_the_models_a_curator_edits():
         "Finding",
         "Outcome",
         "Author",
-        # The record of imports: read only.
+        # The record of imports, and the exports and imports run in the background: read only.
         "ImportRun",
+        "Job",
     }
 
 
@@ -159,7 +161,7 @@ def test_every_admin_change_page_shows_its_object(staff_client, every_model_has_
 
 
 @pytest.mark.parametrize(
-    "model", [m for m in registered_models() if m is not ImportRun], ids=lambda model: model._meta.model_name
+    "model", [m for m in registered_models() if m not in (ImportRun, Job)], ids=lambda model: model._meta.model_name
 )
 def test_every_admin_add_page_offers_an_empty_form(staff_client, model):
     response = staff_client.get(admin_url(model, "add"))

@@ -15,6 +15,7 @@ from django.http import QueryDict
 from reports.exporters import write_file, write_to
 from reports.filters import CaseReportFilter
 from reports.jobs import running
+from reports.jobs.tasks import enqueue
 from reports.models import CaseReport, Job
 
 # A small export is built in memory up to this size, then in a temporary file.
@@ -64,7 +65,7 @@ def start_export(*, query: str, format: str) -> Job:
         return same
     if waiting.filter(status=Job.Status.QUEUED).count() >= settings.EXPORT_MAX_QUEUED:
         raise QueueFull
-    return running.enqueue(Job.objects.create(kind=Job.Kind.EXPORT, params={"format": format, "query": query}))
+    return enqueue(Job.objects.create(kind=Job.Kind.EXPORT, params={"format": format, "query": query}))
 
 
 def run_export(*, job: Job, progress: running.Progress) -> dict:

@@ -8,6 +8,7 @@ from django.db import transaction
 from reports.importers import uploads
 from reports.importers.results import ImportResult
 from reports.jobs import running
+from reports.jobs.tasks import enqueue
 from reports.models import Job
 
 
@@ -15,7 +16,7 @@ def start_check(*, upload: UploadedFile, format: str, skip_refused: bool, user: 
     """Keep the uploaded file and queue its dry run. `format` is empty to detect it from the file."""
     token = uploads.keep(upload)
     params = {"token": token, "name": upload.name, "format": format, "skip_refused": skip_refused}
-    return running.enqueue(Job.objects.create(kind=Job.Kind.CHECK_IMPORT, user=user, params=params, total=upload.size))
+    return enqueue(Job.objects.create(kind=Job.Kind.CHECK_IMPORT, user=user, params=params, total=upload.size))
 
 
 def start_import(*, check_id, user: AbstractBaseUser) -> Job | None:
@@ -36,7 +37,7 @@ def start_import(*, check_id, user: AbstractBaseUser) -> Job | None:
         )
         check.params = {**check.params, "import_job": str(job.id)}
         check.save(update_fields=["params"])
-        return running.enqueue(job)
+        return enqueue(job)
 
 
 def outcome(job: Job) -> ImportResult | None:

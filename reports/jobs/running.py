@@ -56,15 +56,6 @@ def worker_alive(worker: str) -> bool | None:
     return True
 
 
-def enqueue(job: Job) -> Job:
-    """Put a new job on the queue; a worker runs it (reports.jobs.tasks.run_job)."""
-    from reports.jobs.tasks import run_job
-
-    job.task_id = run_job.enqueue(str(job.id)).id
-    job.save(update_fields=["task_id"])
-    return job
-
-
 class Progress:
     """How far a running job has got. The count lives in shared memory, so that a process the work forks (an import
     reads large files in a second process) moves it too; the heartbeat thread writes it to the job's row."""

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from reports.jobs import running
+from reports.jobs.tasks import enqueue
 from reports.models import Job
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +69,7 @@ def test_a_job_on_another_machine_is_failed_once_it_has_not_beaten_for_the_stale
 def test_a_stale_job_is_failed_in_the_queues_own_record_too():
     from django_tasks_db.models import DBTaskResult
 
-    job = running.enqueue(a_job())
+    job = enqueue(a_job())
     DBTaskResult.objects.filter(id=job.task_id).update(status="RUNNING")
     Job.objects.filter(id=job.id).update(status=Job.Status.RUNNING, worker=a_finished_process())
     running.fail_stale()
