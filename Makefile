@@ -1,4 +1,4 @@
-# casebase: `make run` serves the site with the seed loaded; `make test` runs the whole test suite.
+# casebase: `make run` serves the site with the seed loaded (and runs a jobs worker beside it); `make test` runs the whole test suite.
 # Both create the virtual environment first; `make run` installs what the site needs (requirements.txt), `make test`
 # and the other developer targets add the tests, benchmarks and linters (requirements-dev.txt).
 
@@ -15,7 +15,10 @@ run: setup
 	$(PY) manage.py load_seed
 	$(PY) manage.py load_mesh
 	$(PY) manage.py ensure_admin
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	@# The worker runs the exports and imports queued as jobs (docs/jobs.md); Ctrl-C stops it with the server.
+	DEBUG=true $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The quick tests two at a time (pytest-xdist), then the slow ones one at a time: these wait on other processes
 # against deadlines (a killed import, Chromium), and two workers on two shared cores saved little on them (62 s

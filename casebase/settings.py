@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "reports",
 ]
 
@@ -240,3 +242,21 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # the confirmed import. Larger files are imported with `manage.py import_reports`.
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=50)
 IMPORT_UPLOAD_DIR = env.path("IMPORT_UPLOAD_DIR", default=BASE_DIR / "var" / "uploads")
+
+# Background jobs (reports/jobs/, docs/jobs.md): exports of many reports and the admin's imports are queued in the
+# database and run by `manage.py db_worker` (django-tasks), so that no web worker waits on them. The queue is the
+# site's own database, SQLite or PostgreSQL alike: nothing else to run or to back up.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Where finished export files are kept, and for how long jobs and their files are kept (`manage.py prune_jobs`, and
+# each worker after every job).
+JOBS_DIR = env.path("JOBS_DIR", default=BASE_DIR / "var" / "jobs")
+JOBS_KEEP_DAYS = env.int("JOBS_KEEP_DAYS", default=7)
+# A running job's worker writes a heartbeat every JOBS_HEARTBEAT_SECONDS; one silent for JOBS_STALE_SECONDS whose
+# process is gone is marked failed.
+JOBS_HEARTBEAT_SECONDS = env.float("JOBS_HEARTBEAT_SECONDS", default=5)
+JOBS_STALE_SECONDS = env.float("JOBS_STALE_SECONDS", default=60)
+# An export of at most this many reports is written while the request waits (about a second on PostgreSQL,
+# bench/jobs.py); a larger one is a job, downloaded from its page when complete.
+EXPORT_SYNC_REPORTS = env.int("EXPORT_SYNC_REPORTS", default=1_000)
+# Export jobs waiting for a worker at once; past it an export is refused with 503 until the queue drains.
+EXPORT_MAX_QUEUED = env.int("EXPORT_MAX_QUEUED", default=20)

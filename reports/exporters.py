@@ -7,8 +7,11 @@ import csv
 import datetime
 import io
 import json
-from collections.abc import Iterator
+import os
+import tempfile
+from collections.abc import Callable, Iterator
 from decimal import Decimal
+from pathlib import Path
 
 from django.db.models import Prefetch, QuerySet
 
@@ -51,11 +54,28 @@ def for_export(reports: QuerySet) -> QuerySet:
     )
 
 
+def in_chunks(reports: QuerySet) -> Iterator[CaseReport]:
+    """The selected reports in their order, with everything an export writes, CHUNK_SIZE at a time. The ids are
+    read first, in one query, and each chunk is fetched by its ids: no cursor stays open for the whole export, which
+    on SQLite would keep every writer (a curator's save, a job's heartbeat) waiting until it ends."""
+    ids = list(reports.values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK_SIZE):
+        chunk = ids[start : start + CHUNK_SIZE]
+        found = {report.pk: report for report in for_export(CaseReport.objects.filter(pk__in=chunk))}
+        yield from (found[pk] for pk in chunk if pk in found)
+
+
 # casebase JSON ----------------------------------------------------------------------------------------------------
 
 
-def iter_json(reports: QuerySet, *, exported_at: datetime.datetime | None = None) -> Iterator[str]:
-    """The export as pieces of text, a report at a time, so that a large export never sits in memory whole."""
+def iter_json(
+    reports: QuerySet,
+    *,
+    exported_at: datetime.datetime | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[str]:
+    """The export as pieces of text, a report at a time, so that a large export never sits in memory whole.
+    `progress` is called with the number of reports written so far, after each one."""
     header = {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
@@ -64,8 +84,10 @@ def iter_json(reports: QuerySet, *, exported_at: datetime.datetime | None = None
     }
     opening = json.dumps(header, ensure_ascii=False, indent=1)
     yield opening[: opening.rindex("}")].rstrip() + ',\n "reports": ['
-    for number, report in enumerate(for_export(reports).iterator(chunk_size=CHUNK_SIZE)):
+    for number, report in enumerate(in_chunks(reports)):
         yield ("," if number else "") + "\n  " + json.dumps(report_dict(report), ensure_ascii=False)
+        if progress:
+            progress(number + 1)
     yield "\n ]\n}\n"
 
 
@@ -241,13 +263,15 @@ def csv_rows(report: CaseReport) -> Iterator[dict]:
             }
 
 
-def iter_csv(reports: QuerySet) -> Iterator[str]:
+def iter_csv(reports: QuerySet, *, progress: Callable[[int], None] | None = None) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="raise")
     writer.writeheader()
-    for report in for_export(reports).iterator(chunk_size=CHUNK_SIZE):
+    for number, report in enumerate(in_chunks(reports), start=1):
         for row in csv_rows(report):
             writer.writerow({name: _cell(row.get(name)) for name in CSV_COLUMNS})
+        if progress:
+            progress(number)
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -257,3 +281,34 @@ def iter_csv(reports: QuerySet) -> Iterator[str]:
 def write_csv(reports: QuerySet, stream: io.TextIOBase) -> None:
     for piece in iter_csv(reports):
         stream.write(piece)
+
+
+# Files ------------------------------------------------------------------------------------------------------------
+
+FORMATS = {"json": iter_json, "csv": iter_csv}
+CONTENT_TYPES = {"json": "application/json; charset=utf-8", "csv": "text/csv; charset=utf-8"}
+
+
+def write_to(stream: io.TextIOBase, *, reports: QuerySet, format: str, progress: Callable[[int], None] | None = None):
+    """The whole export into `stream`, which the caller hands on only once this returns: a failure part-way
+    raises, and whatever was written is thrown away with the stream."""
+    for piece in FORMATS[format](reports, progress=progress):
+        stream.write(piece)
+
+
+def write_file(*, reports: QuerySet, format: str, path: Path, progress: Callable[[int], None] | None = None) -> int:
+    """Write the export to `path` whole or not at all, and return its size in bytes. It is written beside `path`
+    under a temporary name, flushed to disk, then renamed into place: `path` is absent until the export is complete,
+    and a failure (or a killed process) leaves no file that could be taken for it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with open(handle, "w", encoding="utf-8", newline="") as out:
+            write_to(out, reports=reports, format=format, progress=progress)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path.stat().st_size

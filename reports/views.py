@@ -4,14 +4,17 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from reports import evidence
-from reports.exporters import iter_csv, iter_json
+from reports.exporters import CONTENT_TYPES
 from reports.filters import CaseReportFilter
-from reports.models import CaseReport, Condition, Intervention, Patient
+from reports.jobs import exports, running
+from reports.models import CaseReport, Condition, Intervention, Job, Patient
 from reports.patient_filters import PatientFilter
 from reports.search import listing
 
@@ -64,7 +67,8 @@ class CaseReportDetailView(DetailView):
 
 
 class CaseReportExportView(FilterView):
-    """The reports the list's filters select, as a download: casebase JSON or CSV."""
+    """The reports the list's filters select, as a download: casebase JSON or CSV. A small selection is written
+    while the request waits; a larger one is a job, whose page offers the file once it is complete."""
 
     queryset = CaseReport.objects.all()
     filterset_class = CaseReportFilter
@@ -75,13 +79,52 @@ class CaseReportExportView(FilterView):
         if filterset.is_bound and not filterset.is_valid():
             problems = "\n".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items())
             return HttpResponse(f"The filters cannot be used:\n{problems}\n", status=400, content_type="text/plain")
-        if self.export_format == "json":
-            response = StreamingHttpResponse(iter_json(filterset.qs), content_type="application/json; charset=utf-8")
-        else:
-            response = StreamingHttpResponse(iter_csv(filterset.qs), content_type="text/csv; charset=utf-8")
-        today = datetime.date.today().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="casebase-{today}.{self.export_format}"'
-        return response
+        if exports.is_small(filterset.qs):
+            return FileResponse(
+                exports.write_now(reports=filterset.qs, format=self.export_format),
+                as_attachment=True,
+                filename=export_name(self.export_format),
+                content_type=CONTENT_TYPES[self.export_format],
+            )
+        try:
+            job = exports.start_export(query=request.GET.urlencode(), format=self.export_format)
+        except exports.QueueFull:
+            response = HttpResponse(
+                "Too many large exports are waiting to be written; ask again in a few minutes.\n",
+                status=503,
+                content_type="text/plain",
+            )
+            response["Retry-After"] = "120"
+            return response
+        return redirect(job.get_absolute_url())
+
+
+def export_name(format: str) -> str:
+    return f"casebase-{datetime.date.today().isoformat()}.{format}"
+
+
+def export_job(request, pk):
+    """A large export's page: how far it has got (it reloads itself until done), then the file to download."""
+    job = get_object_or_404(Job, pk=pk, kind=Job.Kind.EXPORT)
+    running.fail_stale(jobs=Job.objects.filter(pk=job.pk))
+    job.refresh_from_db()
+    context = {"job": job, "file": running.job_file(job), "keep_days": settings.JOBS_KEEP_DAYS}
+    return TemplateResponse(request, "reports/export_job.html", context)
+
+
+def export_download(request, pk):
+    """A finished export's file, whole: it is renamed into place only once complete."""
+    job = get_object_or_404(Job, pk=pk, kind=Job.Kind.EXPORT)
+    found = running.job_file(job)
+    if found is None:
+        raise Http404("This export is not finished, or no longer kept.")
+    format = job.params["format"]
+    return FileResponse(
+        open(found, "rb"),
+        as_attachment=True,
+        filename=export_name(format),
+        content_type=CONTENT_TYPES[format],
+    )
 
 
 def curated_only(request) -> bool:

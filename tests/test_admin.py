@@ -28,6 +28,7 @@ from reports.models import (
     Finding,
     ImportRun,
     Intervention,
+    Job,
     Journal,
     Keyword,
     MeshDescriptor,
@@ -43,6 +44,7 @@ from reports.models import (
 )
 from tests.admin_forms import open_admin_form
 from tests.factories import make_patient, make_report
+from tests.jobs import run_jobs
 from tests.markup import HOSTILE_ABSTRACT, HOSTILE_REFERENCE, HOSTILE_TITLE, hostile_pubmed_file, live_markup
 
 
@@ -90,6 +92,7 @@ def every_model_has_a_row(seed_report):
     """The seed, plus a MeSH heading, a substance and an import run (the seed has none of them), so every
     registered admin has a row to show."""
     ImportRun.objects.create(source="pubmed.xml", format="pubmed_xml", via="command", records=1, created=1)
+    Job.objects.create(kind=Job.Kind.EXPORT, params={"format": "json", "query": ""})
     descriptor = MeshDescriptor.objects.create(name="Sjogren's Syndrome", ui="D012859")
     MeshHeading.objects.create(report=seed_report, descriptor=descriptor, is_major=True, position=1)
     substance = Substance.objects.create(name="Naltrexone", ui="D009271", registry_number="5S6W795CQM")
@@ -128,8 +131,9 @@ def test_the_reports_app_registers_the_models_a_curator_edits():
         "Finding",
         "Outcome",
         "Author",
-        # The record of imports: read only.
+        # The record of imports, and the exports and imports run in the background: read only.
         "ImportRun",
+        "Job",
     }
 
 
@@ -157,7 +161,7 @@ def test_every_admin_change_page_shows_its_object(staff_client, every_model_has_
 
 
 @pytest.mark.parametrize(
-    "model", [m for m in registered_models() if m is not ImportRun], ids=lambda model: model._meta.model_name
+    "model", [m for m in registered_models() if m not in (ImportRun, Job)], ids=lambda model: model._meta.model_name
 )
 def test_every_admin_add_page_offers_an_empty_form(staff_client, model):
     response = staff_client.get(admin_url(model, "add"))
@@ -769,34 +773,59 @@ def test_the_report_list_offers_the_import_page(staff_client):
     assertContains(page, "At most 50 MB.")
 
 
+def checked(client, response):
+    """The page of the check an upload started, once a worker has run it."""
+    assert response.status_code == 302, response.content.decode()[:2000]
+    run_jobs()
+    return client.get(response["Location"])
+
+
+def confirmed(client, check_page):
+    response = client.post(IMPORT_URL, {"job": str(check_page.context["job"].pk), "confirm": "1"})
+    return checked(client, response)
+
+
 def test_a_curator_sees_what_a_file_would_change_then_confirms_it(staff_client, upload_dir):
-    preview = staff_client.post(
+    started = staff_client.post(
         IMPORT_URL, {"file": upload("seed.txt", SEED_PAGE_FILE.read_bytes()), "format": "", "preview": "1"}
     )
+    waiting = staff_client.get(started["Location"])
+    assertContains(waiting, "Waiting for a worker")
+    assertContains(waiting, '<meta http-equiv="refresh" content="2">')
+    preview = checked(staff_client, started)
     assertContains(preview, "seed.txt: would be: created 1, updated 0, unchanged 0")
+    assertNotContains(preview, 'http-equiv="refresh"')
     assert CaseReport.objects.count() == 0
-    token = preview.context["token"]
+    token = preview.context["job"].params["token"]
     assert [p.name for p in upload_dir.iterdir()] == [token]
 
-    done = staff_client.post(IMPORT_URL, {"token": token, "confirm": "1"})
+    done = confirmed(staff_client, preview)
     assertContains(done, "seed.txt: imported: created 1, updated 0, unchanged 0")
     report = CaseReport.objects.get()
     assert (report.source_name, report.citations.count()) == ("seed.txt", 5)
     assert list(upload_dir.iterdir()) == []
+    assert ImportRun.objects.get().user.username == "curator"
 
-    again = staff_client.post(IMPORT_URL, {"token": token, "confirm": "1"})
+    again = staff_client.post(IMPORT_URL, {"job": str(preview.context["job"].pk), "confirm": "1"})
     assertContains(again, "no longer waiting to be imported")
+    run_jobs()
     assert CaseReport.objects.count() == 1
+    assertNotContains(staff_client.get(preview.request["PATH_INFO"]), 'name="confirm"')
 
 
 def test_a_refused_file_shows_why_and_cannot_be_confirmed(staff_client, upload_dir):
-    response = staff_client.post(
-        IMPORT_URL, {"file": upload("page.html", b"<!DOCTYPE html><html></html>"), "format": "", "preview": "1"}
+    response = checked(
+        staff_client,
+        staff_client.post(
+            IMPORT_URL, {"file": upload("page.html", b"<!DOCTYPE html><html></html>"), "format": "", "preview": "1"}
+        ),
     )
     assertContains(response, "page.html: refused, nothing written")
     assertContains(response, "HTML page")
     assertNotContains(response, 'name="confirm"')
     assert list(upload_dir.iterdir()) == []
+    assert staff_client.post(IMPORT_URL, {"job": str(response.context["job"].pk), "confirm": "1"}).status_code == 200
+    assert Job.objects.filter(kind=Job.Kind.IMPORT).count() == 0
 
 
 def test_a_file_over_the_upload_limit_is_refused_with_the_limit(staff_client, upload_dir, settings):
@@ -806,13 +835,22 @@ def test_a_file_over_the_upload_limit_is_refused_with_the_limit(staff_client, up
     )
     assertContains(response, "at most 0 MB can be uploaded")
     assert not upload_dir.exists() or list(upload_dir.iterdir()) == []
+    assert Job.objects.count() == 0
 
 
-def test_a_token_from_somewhere_else_imports_nothing(staff_client, upload_dir):
-    upload_dir.mkdir(parents=True)
-    (upload_dir / ("0" * 32)).write_bytes(SEED_PAGE_FILE.read_bytes())
-    response = staff_client.post(IMPORT_URL, {"token": "0" * 32, "confirm": "1"})
+def test_a_check_from_someone_else_imports_nothing(staff_client, upload_dir, django_user_model):
+    other = django_user_model.objects.create_superuser(username="other", password="a-long-test-password")
+    client = Client()
+    client.force_login(other)
+    preview = checked(
+        client, client.post(IMPORT_URL, {"file": upload("seed.txt", SEED_PAGE_FILE.read_bytes()), "format": ""})
+    )
+    job = preview.context["job"]
+    assert staff_client.get(preview.request["PATH_INFO"]).status_code == 404  # not the curator's own check
+    response = staff_client.post(IMPORT_URL, {"job": str(job.pk), "confirm": "1"})
     assertContains(response, "no longer waiting to be imported")
+    assertContains(staff_client.post(IMPORT_URL, {"job": "not-a-job", "confirm": "1"}), "no longer waiting")
+    run_jobs()
     assert CaseReport.objects.count() == 0
 
 
@@ -824,16 +862,21 @@ def test_staff_without_the_right_to_add_reports_cannot_import(client, django_use
 
 def test_a_curator_can_choose_to_import_the_readable_records_of_a_file(staff_client, upload_dir):
     content = b"PMID- 111\nTI  - A readable case.\nDP  - 2020 Jan\n\nPMID- 222\nDP  - 2020 Feb\n"
-    strict = staff_client.post(IMPORT_URL, {"file": upload("two.nbib", content), "format": "", "preview": "1"})
+    strict = checked(
+        staff_client, staff_client.post(IMPORT_URL, {"file": upload("two.nbib", content), "format": "", "preview": "1"})
+    )
     assertContains(strict, "two.nbib: refused, nothing written")
     assertNotContains(strict, 'name="confirm"')
 
-    lenient = staff_client.post(
-        IMPORT_URL, {"file": upload("two.nbib", content), "format": "", "skip_refused": "on", "preview": "1"}
+    lenient = checked(
+        staff_client,
+        staff_client.post(
+            IMPORT_URL, {"file": upload("two.nbib", content), "format": "", "skip_refused": "on", "preview": "1"}
+        ),
     )
     assertContains(lenient, "two.nbib: would be: created 1, updated 0, unchanged 0")
     assertContains(lenient, "record 2 (PMID 222), TI")
-    done = staff_client.post(IMPORT_URL, {"token": lenient.context["token"], "confirm": "1"})
+    done = confirmed(staff_client, lenient)
     assertContains(done, "1 records refused and left out")
     assert list(CaseReport.objects.values_list("pmid", flat=True)) == [111]
 
@@ -870,6 +913,7 @@ def test_an_upload_over_the_limit_is_refused_before_any_of_it_is_read(
     # The same page reads an upload within the limit.
     staff_client.post(IMPORT_URL, {"file": upload("seed.txt", SEED_PAGE_FILE.read_bytes()), "format": ""})
     assert recorded_uploads.received == len(SEED_PAGE_FILE.read_bytes())
+    assert Job.objects.filter(kind=Job.Kind.CHECK_IMPORT).count() == 1
 
 
 def test_with_csrf_checks_on_an_upload_over_the_limit_is_still_refused_unread_and_others_still_checked(
@@ -888,9 +932,10 @@ def test_with_csrf_checks_on_an_upload_over_the_limit_is_still_refused_unread_an
 
     assert client.post(IMPORT_URL, {"file": seed_page, "format": ""}).status_code == 403  # no token
     seed_page.seek(0)
-    preview = client.post(IMPORT_URL, {"file": seed_page, "format": "", "csrfmiddlewaretoken": token})
+    preview = checked(client, client.post(IMPORT_URL, {"file": seed_page, "format": "", "csrfmiddlewaretoken": token}))
     assertContains(preview, "seed.txt: would be: created 1, updated 0, unchanged 0")
-    assert client.post(IMPORT_URL, {"token": preview.context["token"], "confirm": "1"}).status_code == 403
+    assert client.post(IMPORT_URL, {"job": str(preview.context["job"].pk), "confirm": "1"}).status_code == 403
+    run_jobs()
     assert CaseReport.objects.count() == 0
 
 

@@ -199,3 +199,31 @@ def test_the_json_export_is_written_a_report_at_a_time():
     pieces = list(iter_json(CaseReport.objects.all()))
     assert len(pieces) == 5  # the header, one piece per report, the end
     assert [r["title"] for r in json.loads("".join(pieces))["reports"]] == ["R2", "R1", "R0"]
+
+
+# Files: whole or absent ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_export_file_appears_only_once_complete_and_a_failure_part_way_leaves_none(tmp_path):
+    from reports.exporters import write_file
+
+    for _ in range(3):
+        make_report()
+    target = tmp_path / "export.json"
+    seen = []
+
+    def look(done):
+        seen.append(target.exists())
+        if done == 2:
+            raise OSError("No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        write_file(reports=CaseReport.objects.all(), format="json", path=target, progress=look)
+    assert seen == [False, False]
+    assert list(tmp_path.iterdir()) == []
+
+    size = write_file(reports=CaseReport.objects.all(), format="json", path=target)
+    assert size == target.stat().st_size
+    assert len(json.loads(target.read_text())["reports"]) == 3
+    assert [p.name for p in tmp_path.iterdir()] == ["export.json"]

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from reports.admin.audit import HistoryAdmin, deleted_view
 from reports.admin.clinical import PatientInline
 from reports.admin.common import ConfirmsSuggestions, NumbersNewRows, RefusesStaleSaves
-from reports.admin.imports import import_view
+from reports.admin.imports import import_job_view, import_view
 from reports.cases.store import accept
 from reports.models import (
     Author,
@@ -126,6 +126,11 @@ class CaseReportAdmin(RefusesStaleSaves, ConfirmsSuggestions, NumbersNewRows, Hi
     def get_urls(self):
         return [
             path("import/", self.admin_site.admin_view(import_view), name="reports_casereport_import"),
+            path(
+                "import/<uuid:job_id>/",
+                self.admin_site.admin_view(import_job_view),
+                name="reports_casereport_import_job",
+            ),
             path("deleted/", self.admin_site.admin_view(deleted_view), name="reports_deleted"),
             *super().get_urls(),
         ]

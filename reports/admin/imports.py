@@ -1,21 +1,24 @@
 """Importing files in the admin: the upload page (check a file, then confirm it) and the record of every import.
 
-The work is reports.importers.uploads; this module turns a request into its calls and its answer into the page."""
+The check and the import each run as a job (reports/jobs/imports.py), so that a large file never holds a web worker;
+this module turns a request into those calls and a job into its page."""
+
+import uuid
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from reports.importers import uploads
 from reports.importers.readers import READERS
-from reports.models import CaseReport, ImportRun
-
-# Where a curator's session keeps the uploads they checked and may confirm, by token.
-WAITING = "casebase_imports"
+from reports.jobs import imports, running
+from reports.models import CaseReport, ImportRun, Job
 
 
 class ImportForm(forms.Form):
@@ -59,6 +62,7 @@ def _page(request: HttpRequest, **context) -> TemplateResponse:
             **admin.site.each_context(request),
             "opts": CaseReport._meta,
             "title": "Import case reports",
+            "job": None,  # the check or import whose page this is
             "preview": None,  # the dry run's result, shown with a button to confirm
             "result": None,  # the confirmed import's result
             "form": ImportForm(),
@@ -81,31 +85,46 @@ def import_view(request: HttpRequest) -> TemplateResponse:
 
 
 @csrf_protect
-def _check_or_import(request: HttpRequest) -> TemplateResponse:
-    waiting = request.session.setdefault(WAITING, {})
+def _check_or_import(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request)
     if "confirm" in request.POST:
-        result = uploads.confirm(token=request.POST.get("token", ""), waiting=waiting, user=request.user)
-        request.session.modified = True
-        if result is None:
+        job = imports.start_import(check_id=_job_id(request.POST.get("job", "")), user=request.user)
+        if job is None:
             messages.error(request, "That upload is no longer waiting to be imported; upload the file again.")
             return _page(request)
-        notify = messages.success if result.ok else messages.warning if result.written else messages.error
-        notify(request, result.summary())
-        return _page(request, result=result)
+        return redirect(job.get_absolute_url())
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, form=form)
-    checked = uploads.check(
+    job = imports.start_check(
         upload=form.cleaned_data["file"],
         format=form.cleaned_data["format"],
         skip_refused=form.cleaned_data["skip_refused"],
-        waiting=waiting,
+        user=request.user,
     )
-    if checked.token:
-        request.session.modified = True
-    return _page(request, preview=checked.result, token=checked.token)
+    return redirect(job.get_absolute_url())
+
+
+def _job_id(text: str) -> str | None:
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return None
+
+
+@permission_required("reports.import_reports", raise_exception=True)
+def import_job_view(request: HttpRequest, job_id) -> TemplateResponse:
+    """A check or an import of an uploaded file: how far it has got (the page reloads itself), then what the file
+    would change, with the button to import it, or what it did."""
+    job = get_object_or_404(Job, pk=job_id, kind__in=[Job.Kind.CHECK_IMPORT, Job.Kind.IMPORT], user=request.user)
+    running.fail_stale(jobs=Job.objects.filter(pk=job.pk))
+    job.refresh_from_db()
+    outcome = imports.outcome(job)
+    if job.kind == Job.Kind.CHECK_IMPORT:
+        confirmable = bool(outcome and job.result.get("importable") and not job.params.get("import_job"))
+        return _page(request, job=job, preview=outcome, confirmable=confirmable)
+    return _page(request, job=job, result=outcome)
 
 
 @admin.register(ImportRun)
@@ -125,3 +144,31 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Exports and imports run in the background: read only, each links to its own page."""
+
+    list_display = ["__str__", "kind", "status", "user", "created_at", "finished_at", "done", "total", "error"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["user"]
+
+    def get_queryset(self, request):
+        # A curator sees the imports they ran and every export; a superuser sees them all.
+        jobs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return jobs
+        return jobs.filter(Q(kind=Job.Kind.EXPORT) | Q(user=request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url()

@@ -1,6 +1,6 @@
 """What an import did, in a curator's words: counts, refused records, and values replaced or not taken."""
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 
 @dataclass
@@ -42,6 +42,18 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.refused
+
+    def as_json(self) -> dict:
+        """The result as JSON values, as a job keeps it for its page (from_json reads it back)."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ImportResult":
+        known = {f.name for f in fields(cls)}
+        values = {name: value for name, value in data.items() if name in known}
+        for name in ("refused", "conflicts"):
+            values[name] = [Problem(**problem) for problem in values.get(name, [])]
+        return cls(**values)
 
     def summary(self) -> str:
         counts = f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"

@@ -1,20 +1,18 @@
-"""Importing an uploaded file in two steps: keep it and dry-run it (`check`), then import it when the curator
-confirms (`confirm`). The file is kept between the two under a random token; `waiting` is where the caller keeps
-the tokens its curator may confirm (the admin keeps them in the curator's session), so a token from anyone else
-imports nothing."""
+"""Importing an uploaded file in two steps: keep it (`keep`) and dry-run it (`check`), then import it when the
+curator confirms (`confirm`). The file is kept between the two under a random token that only the server knows:
+the admin runs both steps as jobs (reports/jobs/imports.py), each owned by the curator who uploaded the file, so
+nobody else can confirm it."""
 
 import re
 import secrets
 import time
-from collections.abc import MutableMapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.files.uploadedfile import UploadedFile
 
-from reports.importers.results import ImportResult
+from reports.importers.results import ImportResult, Problem
 from reports.importers.service import import_file
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -60,42 +58,52 @@ def too_large(*, content_length: int) -> bool:
     return content_length > settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024 + 64 * 1024
 
 
-@dataclass(frozen=True)
-class Checked:
-    """A dry run of an uploaded file."""
-
-    result: ImportResult
-    token: str  # confirms the import; empty when the file cannot be imported
+def importable(result: ImportResult) -> bool:
+    """Whether a checked file may be imported: nothing refused, or the curator chose to leave the refused out."""
+    return result.ok or result.skip_refused  # the import turns skip_refused off when the file is unreadable
 
 
-def check(*, upload: UploadedFile, format: str, skip_refused: bool, waiting: MutableMapping[str, dict]) -> Checked:
-    """Keep the uploaded file and see what importing it would change. A file that can be imported waits in
-    `waiting` for `confirm`; one that cannot is removed at once. `format` is empty to detect it from the file."""
-    token = keep(upload)
-    result = import_file(
-        file=path(token), name=upload.name, format=format or None, dry_run=True, skip_refused=skip_refused
-    )
-    if not (result.ok or (skip_refused and result.skip_refused)):
-        discard(token)
-        return Checked(result=result, token="")
-    waiting[token] = {"name": upload.name, "format": format, "skip_refused": skip_refused}
-    return Checked(result=result, token=token)
-
-
-def confirm(*, token: str, waiting: MutableMapping[str, dict], user: AbstractBaseUser | None) -> ImportResult | None:
-    """Import a checked upload for `user`, then remove its file. None when the token is not waiting in `waiting`
-    (never checked here, or confirmed already) or its file is gone."""
-    upload = waiting.pop(token, None)
+def check(
+    *, token: str, name: str, format: str, skip_refused: bool, on_bytes: Callable[[int], None] | None = None
+) -> ImportResult:
+    """See what importing a kept upload would change (a dry run). A file that cannot be imported is removed at once;
+    one that can waits for `confirm`. `format` is empty to detect it from the file."""
     stored = path(token)
-    if upload is None or stored is None:
-        return None
+    if stored is None:
+        result = ImportResult(source=name, format=format, dry_run=True)
+        result.refused.append(Problem(None, None, "", "the uploaded file is no longer kept; upload it again"))
+        return result
     result = import_file(
-        file=stored,
-        name=upload["name"],
-        format=upload["format"] or None,
-        skip_refused=upload.get("skip_refused", False),
-        user=user,
-        via="admin",
+        file=stored, name=name, format=format or None, dry_run=True, skip_refused=skip_refused, on_bytes=on_bytes
     )
-    discard(token)
+    if not importable(result):
+        discard(token)
     return result
+
+
+def confirm(
+    *,
+    token: str,
+    name: str,
+    format: str,
+    skip_refused: bool,
+    user: AbstractBaseUser | None,
+    on_bytes: Callable[[int], None] | None = None,
+) -> ImportResult | None:
+    """Import a checked upload for `user`, then remove its file. None when its file is gone (confirmed already, or
+    removed since)."""
+    stored = path(token)
+    if stored is None:
+        return None
+    try:
+        return import_file(
+            file=stored,
+            name=name,
+            format=format or None,
+            skip_refused=skip_refused,
+            user=user,
+            via="admin",
+            on_bytes=on_bytes,
+        )
+    finally:
+        discard(token)

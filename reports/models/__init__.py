@@ -30,6 +30,7 @@ from reports.models.clinical import (
     age_group_q,
 )
 from reports.models.imports import ImportRun
+from reports.models.jobs import Job
 
 __all__ = [
     "AGE_GROUPS",
@@ -43,6 +44,7 @@ __all__ = [
     "Finding",
     "ImportRun",
     "Intervention",
+    "Job",
     "Journal",
     "Keyword",
     "MeshDescriptor",
