@@ -8,6 +8,7 @@ nothing of a patient ("Sjogren's syndrome is a chronic autoimmune disorder ...")
 Only linear-time regular expressions and one pass of the automaton are used, so a long or odd text stays quick.
 """
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -502,18 +503,20 @@ def _key(mention: Mention) -> str:
 
 def _caused_by(clause: str, name: str) -> bool:
     """Whether the clause lays harm at this treatment's door: "X-induced", "caused by X", "due to X", "X toxicity",
-    "reaction to X", "a complication of X"."""
+    "reaction to X", "a complication of X", "developed ... while receiving X"."""
+    return bool(_harm_laid_at(name.lower()).search(clause))
+
+
+@functools.lru_cache(maxsize=4096)
+def _harm_laid_at(name: str) -> re.Pattern:
     x = re.escape(name)
     words = r"(?:\w+\s+){0,3}"
-    return bool(
-        re.search(
-            rf"{x}[\s-]*(?:induced|associated|related)|(?:induced|caused)\s+by\s+{words}{x}"
-            rf"|(?:due|secondary|attributed|related)\s+to\s+{words}{x}|{x}\s+(?:\w+\s+){{0,2}}(?:toxicity|side[\s-]effects?"
-            rf"|reaction)|reaction\s+to\s+{words}{x}|complication\s+of\s+{words}{x}"
-            rf"|\bdevelop\w*\b.*\b(?:while|during)\s+(?:receiving|taking|treatment\s+with|therapy\s+with)\s+{words}{x}",
-            clause,
-            re.I,
-        )
+    return re.compile(
+        rf"{x}[\s-]*(?:induced|associated|related)|(?:induced|caused)\s+by\s+{words}{x}"
+        rf"|(?:due|secondary|attributed|related)\s+to\s+{words}{x}|{x}\s+(?:\w+\s+){{0,2}}(?:toxicity|side[\s-]effects?"
+        rf"|reaction)|reaction\s+to\s+{words}{x}|complication\s+of\s+{words}{x}"
+        rf"|\bdevelop\w*\b.*\b(?:while|during)\s+(?:receiving|taking|treatment\s+with|therapy\s+with)\s+{words}{x}",
+        re.I,
     )
 
 

@@ -7,6 +7,7 @@ adds what MeSH cannot say: a diagnosis that was only suspected or probable, and 
 one sentence says it plainly ("the rash resolved after withdrawal of ...", "... failed", "she died despite ...").
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -219,10 +220,18 @@ def _names(name: str, text: str) -> int | None:
     return min(positions) if positions else None
 
 
+@functools.lru_cache(maxsize=4096)
+def _certainty_before(head: str) -> re.Pattern:
+    return re.compile(rf"{_CERTAINTY.pattern}(?:\w+\s+){{0,2}}?{re.escape(head)}\b", re.IGNORECASE)
+
+
 def _certainty(name: str, text: str, parts: list[tuple[int, str]]) -> tuple[str, str]:
     """ "suspected" or "probable" when the text says so right before the condition's name."""
     head = name.split(",")[0]
-    pattern = re.compile(rf"{_CERTAINTY.pattern}(?:\w+\s+){{0,2}}?{re.escape(head)}\b", re.IGNORECASE)
+    # Most names have no such word before them: looked for first, so the pattern is built only when needed.
+    if head.lower() not in text.lower() or not _CERTAINTY.search(text):
+        return "", ""
+    pattern = _certainty_before(head)
     for _, sentence in parts:
         match = pattern.search(sentence)
         if match:
