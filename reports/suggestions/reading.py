@@ -274,11 +274,21 @@ def read_case(*, title: str, abstract: str) -> ReadCase:
 _OPERATION = re.compile(r"\b[a-z]{3,}(?:ectomy|ectomies|otomy|ostomy|plasty|pexy|rrhaphy|desis)\b", re.I)
 
 
+# A drug newer than the vocabulary is still named like one: the WHO's stems for international non-proprietary names
+# ("pembrolizumab", "osimertinib", "empagliflozin").
+_DRUG_STEM = re.compile(
+    r"\b[a-z]{3,}(?:mab|tinib|ciclib|parib|lisib|rafenib|zomib|cept|kinra|prazole|sartan|gliptin|gliflozin|glutide"
+    r"|navir|previr|buvir|tegravir|xaban|gatran|lukast|setron|floxacin|conazole|dronate|parin)\b",
+    re.I,
+)
+
+
 def _with_procedures(sentence: str, mentions: list[Mention]) -> list[Mention]:
-    """The lexicon's names, and operations it lacks named by their word's ending."""
+    """The lexicon's names, and operations and drugs it lacks, named by their word's ending."""
     extra = [
-        Mention(m.start(), m.end(), m.group(), Term(m.group().lower(), PROCEDURE))
-        for m in _OPERATION.finditer(sentence)
+        Mention(m.start(), m.end(), m.group(), Term(m.group().lower(), kind))
+        for pattern, kind in ((_OPERATION, PROCEDURE), (_DRUG_STEM, DRUG))
+        for m in pattern.finditer(sentence)
         if not any(n.start <= m.start() < n.end or m.start() <= n.start < m.end() for n in mentions)
     ]
     return sorted([*mentions, *extra], key=lambda m: m.start) if extra else mentions

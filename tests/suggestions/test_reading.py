@@ -150,3 +150,14 @@ def test_outcome_words_for_a_disorder_put_right():
         ("Medical therapy", ["failed"]),
         ("Amiodarone", ["adverse_event"]),
     ]
+
+
+def test_a_drug_newer_than_mesh_is_known_by_its_stem_and_embolization_is_a_procedure():
+    # PMID 33580597: pembrolizumab is no MeSH 2021 descriptor; PMID 404914: "transcatheter embolization".
+    found = treatments(
+        "He was given pembrolizumab. Later he underwent superselective transcatheter embolization of the renal artery."
+    )
+    assert [(t.name, t.kind) for t in found] == [
+        ("pembrolizumab", "drug"),
+        ("Embolization, Therapeutic", "procedure"),
+    ]
