@@ -239,7 +239,7 @@ def _sets(score: Counter, got: dict, want: dict, problems: list, field: str) -> 
     matched = set(got) & set(want)
     score["right"] += len(matched)
     for key in set(got) - matched:
-        problems.append((field, f"{_name(got[key])} ({key}) wrong"))
+        problems.append((field, f"{_name(got[key])} ({key}) wrong{_source(got[key])}"))
     for key in set(want) - matched:
         problems.append((field, f"{_name(want[key])} ({key}) missed"))
     return matched
@@ -288,6 +288,16 @@ def _details(details: Counter, got, want: dict, mesh) -> None:
             print(f"target: {_name(got)}: {got.target!r}, label {want['target']!r}")
 
 
+def _source(suggested) -> str:
+    """Where a suggestion came from, for the kinds of error: MeSH's indexing, a keyword, or the text."""
+    evidence = getattr(suggested, "evidence", "")
+    if evidence.startswith("MeSH"):
+        return " from MeSH"
+    if evidence.startswith("Keyword"):
+        return " from a keyword"
+    return " from the text"
+
+
 def _kind(problem: str) -> str:
     if " missed" in problem:
         return "missed"
@@ -297,6 +307,9 @@ def _kind(problem: str) -> str:
         return "on a wrong treatment"
     if "patients, label" in problem:
         return "count"
+    for source in (" from MeSH", " from a keyword", " from the text"):
+        if problem.endswith(source):
+            return "wrong" + source
     return "wrong"
 
 

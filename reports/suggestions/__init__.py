@@ -128,7 +128,7 @@ def suggest_case(data: SuggestionInput) -> list[PatientRecord]:
     given = suggest_interventions(text=text, mesh=data.mesh, substances=data.substances)
     if found.count == 1:
         read = read_case(title=data.title, abstract=data.abstract)
-        diagnoses = _diagnoses(indexed, read)
+        diagnoses = _diagnoses(_told(indexed, text, has_abstract=bool(data.abstract.strip())), read)
         cases = [
             (diagnoses, _findings(read), _treatments(given, read, diagnoses, has_abstract=bool(data.abstract.strip())))
         ]
@@ -206,6 +206,29 @@ def _broadest_dropped(conditions: list[SuggestedCondition]) -> list[SuggestedCon
     """A category goes when a narrower heading is there ("Autoimmune Diseases" beside "Sjogren's Syndrome")."""
     kept = set(thesaurus().broadest_dropped([c.mesh_ui for c in conditions if c.mesh_ui]))
     return [c for c in conditions if not c.mesh_ui or c.mesh_ui in kept]
+
+
+def _told(conditions: list[SuggestedCondition], text: str, *, has_abstract: bool) -> list[SuggestedCondition]:
+    """MeSH's conditions that the title or abstract speaks of too: the heading itself, one of its names, or a
+    heading just above or below it. NLM's indexers read the whole article, and a minor heading the abstract never
+    names is as often a differential or a topic as the patient's disease. A major heading stays, and without an
+    abstract every one does: the indexers are then all there is."""
+    if not has_abstract:
+        return conditions
+    mesh = thesaurus()
+    named = {m.term.ui for m in lexicon().mentions(text) if m.term.ui}
+    near = {d for ui in named if (d := mesh.by_ui.get(ui))}
+    kept = []
+    for condition in conditions:
+        this = mesh.by_ui.get(condition.mesh_ui) if condition.mesh_ui else None
+        if (
+            this is None
+            or condition.major
+            or condition.mesh_ui in named
+            or any(this.is_under(other) or other.is_under(this) for other in near)
+        ):
+            kept.append(condition)
+    return kept
 
 
 def _diagnoses(indexed: list[SuggestedCondition], read: ReadCase) -> list[DiagnosisRecord]:

@@ -369,3 +369,27 @@ def test_a_broad_disease_the_text_names_stays_beside_a_narrower_one_and_a_mesh_c
     assert "Diabetes Mellitus" in names
     assert "Diabetic Retinopathy" in names
     assert "Autoimmune Diseases" not in names
+
+
+def test_a_minor_mesh_heading_the_abstract_never_names_is_not_suggested():
+    """A minor heading is as often a differential or the article's topic; a major one, or one the text names
+    (or a heading just above or below it), stays."""
+    from reports.suggestions import SuggestionInput, suggest_case
+    from reports.suggestions.terms import MeshTerm
+
+    patients = suggest_case(
+        SuggestionInput(
+            title="A case of sarcoidosis.",
+            abstract="A 40-year-old man had sarcoidosis of the lung. He was treated with prednisone.",
+            mesh=[
+                MeshTerm("Sarcoidosis, Pulmonary", ui="D012567", qualifiers=["diagnosis"]),
+                MeshTerm("Tuberculosis", ui="D014376", qualifiers=["diagnosis"]),
+                MeshTerm("Lymphoma", ui="D008223", major=True, qualifiers=["diagnosis"]),
+            ],
+            publication_types=["Case Reports"],
+        )
+    )
+    names = {d.condition for d in patients[0].diagnoses}
+    assert "Tuberculosis" not in names
+    assert "Lymphoma" in names
+    assert "Sarcoidosis, Pulmonary" in names or "Sarcoidosis" in names
