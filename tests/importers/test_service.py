@@ -1,5 +1,6 @@
 """import_file end to end: real files from PubMed, through format detection, into the database."""
 
+import dataclasses
 import gzip
 import io
 import json
@@ -287,3 +288,18 @@ def test_a_large_stream_of_random_bytes_is_refused_having_read_and_kept_little_o
     assert result.summary().startswith("garbage.bin: refused, nothing written")
     assert peak < MEMORY_LIMIT, f"{peak / 1024 / 1024:.1f} MB"
     assert garbage.read_so_far < MEMORY_LIMIT, f"{garbage.read_so_far / 1024 / 1024:.1f} MB read"
+
+
+def test_a_reader_that_fails_in_a_way_it_does_not_say_refuses_the_file_with_the_reason(monkeypatch):
+    real = READERS["pubmed_xml"].read
+
+    def breaks(stream, *, source):
+        yield from real(stream, source=source)
+        raise MemoryError("no more room")
+
+    monkeypatch.setitem(READERS, "pubmed_xml", dataclasses.replace(READERS["pubmed_xml"], read=breaks))
+    result = import_file(file=PUBMED / "biopython" / "pubmed4.xml")
+
+    assert [problem.message for problem in result.refused] == ["the file could not be read: MemoryError: no more room"]
+    assert not result.written
+    assert not CaseReport.objects.exists()
