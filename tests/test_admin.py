@@ -1,5 +1,6 @@
 """The curators' admin, driven through its real pages by a logged-in curator, the way a browser would use it."""
 
+import gzip
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -826,6 +827,26 @@ def test_a_refused_file_shows_why_and_cannot_be_confirmed(staff_client, upload_d
     assert list(upload_dir.iterdir()) == []
     assert staff_client.post(IMPORT_URL, {"job": str(response.context["job"].pk), "confirm": "1"}).status_code == 200
     assert Job.objects.filter(kind=Job.Kind.IMPORT).count() == 0
+
+
+def test_an_element_bomb_upload_shows_the_limit_it_passes_not_an_error_page(staff_client, upload_dir):
+    # A few KB of gzip that unpack to 2 MB of <x/> inside one record (twice the elements casebase reads). The same
+    # with 50 MB grew a server's process to 1.65 GB; tests/test_faults.py uploads a larger one under a memory cap.
+    bomb = io.BytesIO()
+    with gzip.GzipFile(fileobj=bomb, mode="wb") as out:
+        out.write(b'<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID Version="1">123</PMID>')
+        for _ in range(2):
+            out.write(b"<x/>" * 262_144)
+        out.write(b"</MedlineCitation></PubmedArticle></PubmedArticleSet>")
+    response = checked(
+        staff_client,
+        staff_client.post(IMPORT_URL, {"file": upload("bomb.xml.gz", bomb.getvalue()), "format": "", "preview": "1"}),
+    )
+    assert response.status_code == 200
+    assertContains(response, "bomb.xml.gz: refused, nothing written")
+    assertContains(response, "record 1 (PMID 123): it has more than 250,000 XML elements")
+    assertNotContains(response, 'name="confirm"')
+    assert list(upload_dir.iterdir()) == []
 
 
 def test_a_file_over_the_upload_limit_is_refused_with_the_limit(staff_client, upload_dir, settings):

@@ -222,3 +222,182 @@ def test_a_full_database_gives_the_curator_a_plain_503_page(seed_report, staff_c
             cursor.execute("PRAGMA max_page_count = 1073741823")
     assert response.status_code == 503
     assert b"run out of disk space" in response.content
+
+
+# Killed at any stage, an import leaves no reading process and no database session behind: the next import of the
+# same file starts at once. A reader that had reached the end of the file used to outlive the import, blocked on a
+# pipe nobody read, holding a copy of its PostgreSQL connection "idle in transaction" (and the import's locks).
+
+
+def sessions(url: str) -> int:
+    """Sessions open on the scratch database (PostgreSQL), this one's own not counted; 0 on SQLite."""
+    if url.startswith("sqlite"):
+        return 0
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [name]).fetchone()[0]
+
+
+def position_in(pid: int, path: Path) -> int | None:
+    """How far process `pid` has read the file at `path` (Linux /proc), None when it has it not open."""
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            if os.readlink(fd) == str(path):
+                return int(Path(f"/proc/{pid}/fdinfo/{fd.name}").read_text().split()[1])
+        except OSError:
+            continue
+    return None
+
+
+def wait_for(condition, *, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting: {what}"
+        time.sleep(0.05)
+
+
+# Three real imports of 800 articles (15 MB, every article with its references) killed, each followed by a whole one:
+# about a minute each on two shared cores.
+@pytest.mark.slow
+@pytest.mark.parametrize("stage", ["reading", "read-to-the-end", "writing"])
+def test_an_import_killed_at_any_stage_leaves_no_reader_and_holds_up_no_other_import(stage, scratch_database, tmp_path):
+    big = many_articles(tmp_path / "big.xml", 800)
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "import_reports", str(big)],
+        env=environment(scratch_database),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for(lambda: children(process.pid) or process.poll() is not None, seconds=60, what="the reading process")
+    readers = children(process.pid)
+    assert readers, "the file was not read ahead; make it bigger"
+    (reader,) = readers
+    if stage == "reading":
+        wait_for(lambda: (position_in(reader, big) or 0) > 0, seconds=60, what="reading to start")
+        assert position_in(reader, big) < big.stat().st_size
+    elif stage == "read-to-the-end":
+        wait_for(lambda: position_in(reader, big) == big.stat().st_size, seconds=120, what="the end of the file")
+        time.sleep(1)  # the last records read and handed over: the reader waits for the writer to take them
+    else:
+        wait_for(lambda: cpu_seconds(process.pid) >= 2.5, seconds=120, what="writing")
+    assert process.poll() is None, "the import finished before it could be killed; make the file bigger"
+    os.kill(process.pid, signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL
+
+    wait_for(lambda: not Path(f"/proc/{reader}").exists(), seconds=5, what="the reading process to end")
+    # Nothing can hold a lock now: no process of the killed import is left, and no session of it on the server.
+    wait_for(lambda: sessions(scratch_database) == 0, seconds=5, what="the killed import's session to end")
+    again = subprocess.run(
+        [sys.executable, "manage.py", "import_reports", str(big)],
+        env=environment(scratch_database),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert "created 800" in again.stdout, again.stdout + again.stderr
+    assert row_counts(scratch_database)["reports_casereport"] == 800
+
+
+# Files that unpack to far more than they look: refused with the limit they pass, within a memory cap, never a
+# traceback or a 500. The cap is on the whole address space of the import (its reading process inherits it).
+
+MEMORY_CAP = 1024 * 1024 * 1024
+BOMB_MB = 256  # of <x/>: 64 million elements, gigabytes as a tree (the cap stops a reader that builds one)
+
+
+def capped() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+def bomb(path: Path, *, inside: bool) -> Path:
+    from bench.import_bomb import write_xml_bomb
+
+    # Over readahead.MIN_BYTES on disk, so that it is read in a second process, as the import reads large files.
+    made = write_xml_bomb(path, inside=inside, megabytes=BOMB_MB, padding=2_200_000)
+    assert made.stat().st_size > 2 * 1024 * 1024
+    return made
+
+
+BOMB_REFUSALS = {
+    False: "before its first record, the file has more than 250,000 XML elements that are not PubMed records",
+    True: "record 1 (PMID 123): it has more than 250,000 XML elements; casebase reads at most 250,000 XML "
+    "elements per record",
+}
+
+
+@pytest.mark.slow  # a real import in another process: about 5 s each
+@pytest.mark.parametrize("inside", [False, True], ids=["at-the-top-level", "inside-a-record"])
+def test_an_element_bomb_is_refused_by_the_import_command_within_a_memory_cap(inside, scratch_database, tmp_path):
+    path = bomb(tmp_path / "bomb.xml.gz", inside=inside)
+    before = row_counts(scratch_database)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_reports", str(path)],
+        env=environment(scratch_database),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=capped,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr, result.stderr
+    assert BOMB_REFUSALS[inside] in result.stdout
+    assert "bomb.xml.gz: refused, nothing written" in result.stdout
+    assert result.stderr.strip() == "CommandError: 1 of 1 files had refused records: " + str(path)
+    assert row_counts(scratch_database) == before
+
+
+UPLOAD_SCRIPT = """
+import json, os, sys
+os.environ["DJANGO_SETTINGS_MODULE"] = "casebase.settings"
+import django
+django.setup()
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from tests.test_faults import capped
+curator = get_user_model().objects.create_superuser(username="curator", password="a-long-test-password")
+client = Client(raise_request_exception=False)
+client.force_login(curator)
+capped()
+with open(sys.argv[1], "rb") as file:
+    upload = SimpleUploadedFile("bomb.xml.gz", file.read(), content_type="application/gzip")
+response = client.post("/admin/reports/casereport/import/", {"file": upload, "format": "", "preview": "1"})
+if response.status_code == 302:
+    # The check is a job: a worker (here, this process, under the same cap) runs it, then its page shows it.
+    from django.core.management import call_command
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    response = client.get(response["Location"])
+print(json.dumps([response.status_code, response.content.decode()]))
+"""
+
+
+@pytest.mark.slow  # the admin in another process, under the memory cap: about 5 s each
+@pytest.mark.parametrize("inside", [False, True], ids=["at-the-top-level", "inside-a-record"])
+def test_an_element_bomb_uploaded_in_the_admin_shows_the_refusal_within_a_memory_cap(
+    inside, scratch_database, tmp_path
+):
+    import html
+    import json
+
+    path = bomb(tmp_path / "bomb.xml.gz", inside=inside)
+    result = subprocess.run(
+        [sys.executable, "-c", UPLOAD_SCRIPT, str(path)],
+        env=environment(scratch_database, IMPORT_UPLOAD_DIR=str(tmp_path / "uploads")),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    status, page = json.loads(result.stdout.strip().splitlines()[-1])
+    assert status == 200
+    assert "bomb.xml.gz: refused, nothing written" in html.unescape(page)
+    assert BOMB_REFUSALS[inside] in html.unescape(page)
+    assert list((tmp_path / "uploads").iterdir()) == []

@@ -30,6 +30,7 @@ from reports.cases.values import (
     text_value,
 )
 from reports.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from reports.importers import limits
 from reports.importers.errors import RecordError
 from reports.text import NotUTF8, clean_line, read_utf8
 
@@ -46,9 +47,13 @@ VOCABULARIES = {
 
 def read_casebase_json(stream: BinaryIO, *, source: str) -> Iterator[ArticleRecord | TermRecord | RecordError]:
     try:
-        data = json.loads(read_utf8(stream))
+        data = json.loads(
+            read_utf8(limits.Bounded(stream, limit=limits.JSON_BYTES, source=source, what="casebase exports"))
+        )
     except NotUTF8 as error:
         raise RecordError(f"the file is not UTF-8 text (byte {error.offset})", source=source) from None
+    except RecordError:  # larger than casebase reads (a ValueError too, so it comes before the number check)
+        raise
     except json.JSONDecodeError as error:
         raise RecordError(f"not valid JSON: {error.msg} at line {error.lineno}", source=source) from error
     except ValueError:  # Python reads whole numbers of at most 4300 digits

@@ -22,6 +22,7 @@ from reports.cases.records import (
     SubstanceRecord,
 )
 from reports.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from reports.importers import limits
 from reports.importers.dates import parse_pubmed_date
 from reports.importers.errors import RecordError
 from reports.text import NotUTF8, clean, clean_line, read_utf8
@@ -81,7 +82,8 @@ def read_medline(stream: typing.BinaryIO, *, source: str) -> Iterator[ArticleRec
 def _decode(stream: typing.BinaryIO, *, source: str) -> list[str]:
     """The file's lines; CRLF and CR end lines as LF does. A BOM starts PubMed's .nbib downloads."""
     try:
-        text = read_utf8(stream)
+        # Read whole (a record's lines are joined before it is read), so a file is read up to a size.
+        text = read_utf8(limits.Bounded(stream, limit=limits.MEDLINE_BYTES, source=source, what="MEDLINE files"))
     except NotUTF8 as error:
         raise RecordError(f"{error}: {EXPECTED}", source=source) from None
     # A file made by joining several downloads has a BOM at the start of each of them.

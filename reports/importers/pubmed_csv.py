@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 from reports.cases.records import ArticleRecord, AuthorRecord, JournalRecord, PublicationDate
 from reports.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
-from reports.importers import citation_grammar
+from reports.importers import citation_grammar, limits
 from reports.importers.dates import parse_pubmed_date
 from reports.importers.errors import RecordError
 from reports.text import clean_line
@@ -73,8 +73,14 @@ def _lines(stream: BinaryIO, *, source: str) -> Iterator[str]:
     """
     line_number = 0
     try:
-        for raw in stream:
+        while raw := stream.readline(limits.CSV_LINE_BYTES + 1):
             line_number += 1
+            if len(raw) > limits.CSV_LINE_BYTES:
+                raise RecordError(
+                    f"line {line_number} is longer than {limits.size(limits.CSV_LINE_BYTES)}: casebase reads CSV "
+                    f"lines of at most {limits.size(limits.CSV_LINE_BYTES)}, far longer than a PubMed export has",
+                    source=source,
+                )
             try:
                 text = raw.decode("utf-8-sig" if line_number == 1 else "utf-8")
             except UnicodeDecodeError as error:

@@ -20,7 +20,7 @@ from reports.cases.records import (
     ReferenceRecord,
 )
 from reports.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
-from reports.importers import citation_grammar
+from reports.importers import citation_grammar, limits
 from reports.importers.dates import parse_pubmed_date
 from reports.importers.errors import RecordError
 from reports.text import NotUTF8, read_utf8, strip_controls
@@ -106,7 +106,7 @@ class _Head:
 def read_pubmed_page(stream: BinaryIO, *, source: str) -> Iterator[ArticleRecord]:
     """The reader interface: a page file holds one article."""
     try:
-        text = read_utf8(stream)
+        text = read_utf8(limits.Bounded(stream, limit=limits.PAGE_BYTES, source=source, what="PubMed pages"))
     except NotUTF8 as error:
         raise RecordError(f"the file is not UTF-8 text (byte {error.offset})", source=source) from None
     record = parse_pubmed_page(strip_controls(text), source=source)

@@ -27,13 +27,15 @@ from reports.cases.records import (
     SubstanceRecord,
 )
 from reports.identifiers import normalize_doi, normalize_pmcid, normalize_pmid
+from reports.importers import limits
 from reports.importers.dates import parse_pubmed_date
 from reports.importers.errors import RecordError
 from reports.importers.pubmed_page import parse_reference
 from reports.text import clean, clean_line
 
 ROOT = "PubmedArticleSet"
-# DeleteCitation (update files only) lists PMIDs withdrawn from PubMed; it is matched only so that it is dropped.
+# The children of the root that PubMed writes. DeleteCitation (update files only) lists PMIDs withdrawn from PubMed;
+# it is told apart only so that it is dropped.
 _TAGS = ("PubmedArticle", "PubmedBookArticle", "DeleteCitation")
 _PARSER_OPTIONS = {
     "resolve_entities": False,
@@ -65,22 +67,45 @@ _TRAILING_BREAK = re.compile(r"\s*\n\s*$")
 
 def read_pubmed_xml(stream: BinaryIO, *, source: str) -> Iterator[ArticleRecord | RecordError]:
     """The articles of a PubMed XML file, in file order, each numbered from 1; a record that cannot be read
-    comes out as a RecordError in its place. Raises RecordError when the file itself cannot be read."""
+    comes out as a RecordError in its place. Raises RecordError when the file itself cannot be read, and when a
+    record (or what lies between two records) is larger than casebase holds in memory (limits.py)."""
     prolog, root = _read_prolog(stream, source=source)
     if root:
         _check_root(root, source=source)
     replay = _Replay(prolog, stream, source)
-    parser = etree.iterparse(replay, events=("end",), tag=_TAGS, **_PARSER_OPTIONS)
+    # Every element is seen, not only the records: whatever a file holds between records is dropped as soon as it
+    # ends, and a record is counted as it grows, so that neither can take more memory than the limits allow.
+    parser = etree.iterparse(replay, events=("start", "end"), **_PARSER_OPTIONS)
     number = 0
+    depth = 0
+    part = None  # the record (or DeleteCitation) being read; None between records
+    elements = 0  # since the current record started (or, between records, since the last one did)
+    started_at = 0  # replay.fed when it started
     try:
-        for _event, element in parser:
-            if not root:
-                root = _root_name(parser)
-                _check_root(root, source=source)
-            if element.tag != "DeleteCitation":
-                number += 1
-                yield _read_record(element, number=number, source=source)
-            # Drop what has been read so that memory stays flat over the whole file.
+        for event, element in parser:
+            if event == "start":
+                depth += 1
+                if depth == 2 and element.tag in _TAGS:
+                    part, elements, started_at = element, 0, replay.fed
+                    if element.tag != "DeleteCitation":
+                        number += 1
+                elif depth == 1:
+                    if not root:
+                        root = element.tag if isinstance(element.tag, str) else ""
+                        _check_root(root, source=source)
+                    continue
+                elements += 1
+                if elements > limits.RECORD_ELEMENTS or replay.fed - started_at > limits.RECORD_BYTES:
+                    raise _too_large(part, number=number, elements=elements, source=source)
+                continue
+            depth -= 1
+            if depth != 1:
+                continue
+            # A child of the root has ended: read it if it is a record, then drop it so that memory stays flat.
+            if element is part:
+                if element.tag != "DeleteCitation":
+                    yield _read_record(element, number=number, source=source)
+                part, elements, started_at = None, 0, replay.fed
             element.clear(keep_tail=False)
             parent = element.getparent()
             while parent is not None and element.getprevious() is not None:
@@ -89,6 +114,29 @@ def read_pubmed_xml(stream: BinaryIO, *, source: str) -> Iterator[ArticleRecord 
         raise _syntax_error(error, parser, replay, source) from None
     if not root:
         _check_root(_root_name(parser), source=source)
+
+
+def _too_large(part, *, number: int, elements: int, source: str) -> RecordError:
+    if elements > limits.RECORD_ELEMENTS:
+        limit = f"{limits.RECORD_ELEMENTS:,} XML elements"
+    else:
+        limit = f"{limits.size(limits.RECORD_BYTES)} of XML"
+    if part is None or part.tag == "DeleteCitation":
+        where = f"after record {number}" if number else "before its first record"
+        return RecordError(
+            f"{where}, the file has more than {limit} that are not PubMed records; casebase reads at most "
+            f"{limit} between two records, far more than a PubMed file has, so the file is refused",
+            source=source,
+        )
+    element = part.find("BookDocument/PMID" if part.tag == "PubmedBookArticle" else "MedlineCitation/PMID")
+    pmid = normalize_pmid(_text(element)) if element is not None else None
+    return RecordError(
+        f"it has more than {limit}; casebase reads at most {limit} per record, far more than a PubMed record has, "
+        "so the file is refused",
+        source=source,
+        record=number,
+        pmid=pmid,
+    )
 
 
 def _root_name(parser) -> str:
@@ -105,6 +153,7 @@ class _Replay:
     def __init__(self, head: bytes, stream: BinaryIO, source: str):
         self.head, self.stream, self.source = head, stream, source
         self.lines = 1  # how many lines the parser has been given, to tell a truncated file
+        self.fed = 0  # how many bytes, to tell how large a record is
         self.at_end = False
 
     def read(self, size: int = _CHUNK) -> bytes:
@@ -113,6 +162,7 @@ class _Replay:
         else:
             data = _read(self.stream, size, source=self.source)
         self.lines += data.count(b"\n")
+        self.fed += len(data)
         self.at_end = not data
         return data
 

@@ -8,12 +8,24 @@ and the error that stops an unreadable file part-way through, raised in the writ
 been raised anyway.
 
 The child is forked (POSIX only) and never touches the database: the connection the parent holds stays the
-parent's. It is stopped when the import ends early for any reason, and stops by itself when the writer is killed.
+parent's. The child lets go of its copy of that connection's socket at once (without a word to the server), so that
+the server ends the parent's session, and rolls back its transaction, as soon as the parent dies, whatever the child
+is doing then. The child is stopped when the import ends early for any reason, and dies with the writer: on Linux
+the kernel kills it (PR_SET_PDEATHSIG), elsewhere it sees within a second that its parent is gone.
+
+Whatever stops the child (a reader's bug, memory, a signal) reaches the writer as a RecordError that says the file
+could not be read, never as a hang or a traceback.
 """
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
 import queue
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 
 from reports.cases.records import ArticleRecord
@@ -22,6 +34,8 @@ from reports.importers.errors import RecordError
 CHUNK = 200  # records per message: large enough to keep the pickling cheap, small enough to start writing soon
 AHEAD = 8  # chunks the reader may be ahead of the writer: bounds the memory used
 MIN_BYTES = 2 * 1024 * 1024  # smaller files are read in the writer's process: a second one is not worth its start
+PARENT_CHECK_SECONDS = 0.5  # how often the child asks whether the writer is still there (where the kernel cannot tell)
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 _END = "end"
 _FAILED = "failed"
@@ -46,8 +60,9 @@ def with_suggestions(records: Iterable) -> Iterator:
         yield item
 
 
-def read_ahead(make_records: Callable[[], Iterable], *, suggest: bool) -> Iterator:
-    """The items `make_records()` yields, read in a child process. `make_records` is called in the child."""
+def read_ahead(make_records: Callable[[], Iterable], *, suggest: bool, source: str = "") -> Iterator:
+    """The items `make_records()` yields, read in a child process. `make_records` is called in the child.
+    `source` names the file in the error raised when the child fails."""
     context = multiprocessing.get_context("fork")
     channel = context.Queue(maxsize=AHEAD)
     child = context.Process(target=_read, args=(make_records, suggest, channel, os.getpid()), daemon=True)
@@ -58,12 +73,13 @@ def read_ahead(make_records: Callable[[], Iterable], *, suggest: bool) -> Iterat
                 kind, payload = channel.get(timeout=5)
             except queue.Empty:
                 if not child.is_alive():
-                    raise RuntimeError(f"the process reading the file stopped (exit code {child.exitcode})") from None
+                    reason = _stopped(child.exitcode)
+                    raise RecordError(f"the file could not be read: {reason}", source=source) from None
                 continue
             if kind == _RECORDS:
                 yield from payload
             elif kind == _FAILED:
-                raise payload
+                raise payload if isinstance(payload, RecordError) else RecordError(payload, source=source)
             else:
                 return
     finally:
@@ -73,7 +89,52 @@ def read_ahead(make_records: Callable[[], Iterable], *, suggest: bool) -> Iterat
         channel.close()
 
 
+def _stopped(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        name = signal.Signals(-exitcode).name if -exitcode in signal.valid_signals() else str(-exitcode)
+        hint = " (the system may have run out of memory)" if -exitcode == signal.SIGKILL else ""
+        return f"the process reading it was stopped by {name}{hint}"
+    return f"the process reading it stopped before the end of the file (exit code {exitcode})"
+
+
+def _die_with(parent: int) -> None:
+    """End this process when `parent` does, even while it is blocked (writing to a pipe nobody reads any more)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    if os.getppid() != parent:  # the parent died before the kernel was told to watch it
+        os._exit(1)
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _let_go_of_databases() -> None:
+    """Close this process's copies of the parent's database sockets, without the goodbye a close would send: the
+    server then sees the connection end only when the parent's copy closes, and never waits for this process."""
+    try:
+        from django.db import connections
+    except ImportError:
+        return
+    with open(os.devnull, "rb") as null:
+        for connection in connections.all(initialized_only=True):
+            fileno = getattr(connection.connection, "fileno", None)  # psycopg has one; SQLite's locks are not inherited
+            if fileno is None:
+                continue
+            with contextlib.suppress(Exception):
+                # dup2, not close: the number stays taken, so nothing opened later here is mistaken for the socket.
+                os.dup2(null.fileno(), fileno())
+
+
 def _read(make_records, suggest: bool, channel, parent: int) -> None:
+    _die_with(parent)
+    _let_go_of_databases()
+
     def send(message) -> None:
         while True:
             # Asked before every chunk, not only when the queue is full: a writer killed while it was keeping up
@@ -86,6 +147,7 @@ def _read(make_records, suggest: bool, channel, parent: int) -> None:
             except queue.Full:
                 continue
 
+    status = 0
     try:
         records = make_records()
         if suggest:
@@ -101,11 +163,16 @@ def _read(make_records, suggest: bool, channel, parent: int) -> None:
         send((_END, None))
     except RecordError as error:
         send((_FAILED, error))
-    except Exception as error:  # a reader's bug: the writer's process says so, instead of waiting forever
-        send((_FAILED, RuntimeError(f"reading the file failed: {type(error).__name__}: {error}")))
+    except BaseException as error:  # a reader's bug, or memory: the writer's process says so, instead of waiting
+        chunk = None  # what was read so far goes, so that there is memory to say why
+        status = 1
+        with contextlib.suppress(BaseException):
+            send((_FAILED, f"the file could not be read: {type(error).__name__}: {str(error)[:300]}"))
     finally:
-        channel.close()
-        if os.getppid() != parent:
-            channel.cancel_join_thread()  # nobody reads the rest: do not wait to send it
-        channel.join_thread()  # everything sent before the process ends
-        os._exit(0)  # no clean-up of objects inherited from the parent (its database connection above all)
+        try:
+            channel.close()
+            if os.getppid() != parent:
+                channel.cancel_join_thread()  # nobody reads the rest: do not wait to send it
+            channel.join_thread()  # everything sent before the process ends
+        finally:
+            os._exit(status)  # no clean-up of objects inherited from the parent (its database connection above all)

@@ -3,7 +3,7 @@
 import functools
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -37,6 +37,29 @@ class _CountingReader:
 
     def __getattr__(self, name):
         return getattr(self.raw, name)
+
+
+def _read_or_refuse(records: Iterable, *, source: str) -> Iterator:
+    """The reader's items. A reader that fails in a way it does not say itself (a bug, or memory) refuses the file
+    with the reason, as any unreadable file is, instead of ending the import with a traceback."""
+    iterator = iter(records)
+    try:
+        while True:
+            try:
+                item = next(iterator)
+            except StopIteration:
+                return
+            except RecordError:
+                raise
+            except Exception as error:
+                logger.exception("reading %s failed", source)
+                reason = f"{type(error).__name__}: {str(error)[:300]}".rstrip(": ")
+                raise RecordError(f"the file could not be read: {reason}", source=source) from None
+            yield item
+    finally:
+        close = getattr(iterator, "close", None)
+        if close is not None:
+            close()  # a reading process stops now, not when the reader is collected
 
 
 def database_problem(error: Exception) -> str:
@@ -147,11 +170,11 @@ def import_file(
             read = READERS[detected].read
             if readahead.worth_it(size) if parallel is None else parallel:
                 # A second process reads (and suggests) while this one writes: readahead.py.
-                reader = readahead.read_ahead(lambda: read(stream, source=source), suggest=suggest)
+                reader = readahead.read_ahead(lambda: read(stream, source=source), suggest=suggest, source=source)
             else:
                 reader = read(stream, source=source)
             return import_records(
-                records=reader,
+                records=_read_or_refuse(reader, source=source),
                 source=source,
                 source_format=detected,
                 dry_run=dry_run,

@@ -31,7 +31,7 @@ from reports.cases.records import (
     SubstanceRecord,
 )
 from reports.identifiers import normalize_doi
-from reports.importers import pubmed_xml
+from reports.importers import limits, pubmed_xml
 from reports.importers.errors import RecordError
 from reports.importers.pubmed_xml import read_pubmed_xml
 from reports.importers.service import import_file
@@ -329,6 +329,69 @@ def test_nesting_deeper_than_the_parser_allows_is_refused():
         "the XML is broken at line 4: Excessive depth in document: 256: more than a PubMed file ever has, "
         "so the file is refused"
     )
+
+
+# Files that hold more than any PubMed file: refused with the limit they pass, having held little of them.
+
+
+class Elements(io.RawIOBase):
+    """`head`, then `count` times `<x/>`, then `tail`, made as it is read. A little over the limit is enough: a
+    reader that kept them all would still pass a test's memory only by tens of megabytes."""
+
+    def __init__(self, head: bytes, count: int, tail: bytes = b""):
+        self.data, self.left, self.tail = head, count, tail
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if not self.data and self.left:
+            made = min(self.left, 16_384)
+            self.data, self.left = b"<x/>" * made, self.left - made
+        elif not self.data:
+            self.data, self.tail = self.tail, b""
+        chunk, self.data = self.data[: len(buffer)], self.data[len(buffer) :]
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def test_more_elements_in_a_record_than_casebase_reads_refuse_the_file_naming_the_record_and_the_limit():
+    head, tail = pubmed_file(article(pmid="1"), article(pmid="77", title="<x/>")).split(b"<x/>")
+    stream = read_pubmed_xml(io.BufferedReader(Elements(head, 300_000, tail)), source="bomb.xml")
+
+    assert next(stream).pmid == 1
+    with pytest.raises(RecordError) as caught:
+        next(stream)
+    assert str(caught.value) == (
+        "bomb.xml, record 2 (PMID 77): it has more than 250,000 XML elements; casebase reads at most 250,000 XML "
+        "elements per record, far more than a PubMed record has, so the file is refused"
+    )
+
+
+def test_elements_between_records_are_dropped_as_read_and_refused_past_the_limit():
+    head = pubmed_file(article(pmid="1")).removesuffix(b"\n</PubmedArticleSet>\n")
+    tail = (article(pmid="2") + "</PubmedArticleSet>").encode()
+    below = read_pubmed_xml(io.BufferedReader(Elements(head, 240_000, tail)), source="a.xml")
+    assert [record.pmid for record in below] == [1, 2]
+
+    with pytest.raises(RecordError) as caught:
+        list(read_pubmed_xml(io.BufferedReader(Elements(head, 300_000, tail)), source="a.xml"))
+    assert str(caught.value) == (
+        "a.xml: after record 1, the file has more than 250,000 XML elements that are not PubMed records; casebase "
+        "reads at most 250,000 XML elements between two records, far more than a PubMed file has, so the file is "
+        "refused"
+    )
+
+
+def test_a_record_of_more_xml_than_casebase_reads_is_refused_with_the_limit(monkeypatch):
+    monkeypatch.setattr(limits, "RECORD_BYTES", 1024 * 1024)
+    text = "<AbstractText>" + "a" * 500_000 + "</AbstractText>"
+    data = pubmed_file(article(pmid="5", article_parts=f"<Abstract>{text * 3}</Abstract>"))
+
+    error = refusal(data)
+
+    assert (error.record, error.pmid) == (1, 5)
+    assert error.message.startswith("it has more than 1 MB of XML; casebase reads at most 1 MB of XML per record")
 
 
 def test_a_damaged_gzip_stream_is_an_error_not_an_oserror():

@@ -2,15 +2,20 @@
 writer's process gives: the same records, suggestions, refusals and errors, and nothing written from a file that
 breaks part-way."""
 
+import ctypes
+import dataclasses
 import gzip
+import os
 import pickle
 import re
+import signal
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from reports.exporters import iter_json
-from reports.importers import readahead
+from reports.importers import readahead, readers
 from reports.importers.errors import RecordError
 from reports.importers.service import import_file
 from reports.models import CaseReport, ImportRun, Journal, Keyword, MeshDescriptor, Substance
@@ -96,8 +101,77 @@ def test_a_reader_that_fails_unexpectedly_stops_the_import_with_its_reason():
         yield from []
         raise KeyError("no such element")
 
-    with pytest.raises(RuntimeError, match="reading the file failed: KeyError"):
-        list(readahead.read_ahead(broken_reader, suggest=False))
+    with pytest.raises(RecordError) as caught:
+        list(readahead.read_ahead(broken_reader, suggest=False, source="a.xml"))
+    assert str(caught.value) == "a.xml: the file could not be read: KeyError: 'no such element'"
+
+
+@pytest.mark.parametrize(
+    ("how", "reason"),
+    [
+        (lambda: os._exit(0), "the process reading it stopped before the end of the file (exit code 0)"),
+        (
+            lambda: os.kill(os.getpid(), signal.SIGKILL),
+            "the process reading it was stopped by SIGKILL (the system may have run out of memory)",
+        ),
+    ],
+    ids=["exits", "is-killed"],
+)
+def test_a_reading_process_that_dies_is_the_files_refusal(how, reason):
+    def dying_reader():
+        yield 1
+        how()
+
+    with pytest.raises(RecordError) as caught:
+        list(readahead.read_ahead(dying_reader, suggest=False, source="a.xml"))
+    assert str(caught.value) == f"a.xml: the file could not be read: {reason}"
+
+
+def test_a_reading_process_that_dies_is_refused_through_import_file_with_nothing_written(tmp_path, monkeypatch):
+    def dies(stream, *, source):
+        yield from []
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setitem(readers.READERS, "pubmed_xml", dataclasses.replace(readers.READERS["pubmed_xml"], read=dies))
+    result = import_file(file=FILES[1], parallel=True)
+    assert [p.message for p in result.refused] == [
+        "the file could not be read: the process reading it was stopped by SIGKILL (the system may have run out "
+        "of memory)"
+    ]
+    assert not CaseReport.objects.exists()
+    assert not ImportRun.objects.exists()
+
+
+def _socket_of(fd: int) -> str:
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return ""
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="only a server's socket can hold its session")
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="reads /proc (Linux)")
+def test_the_reading_process_keeps_no_copy_of_the_database_connection():
+    connection.ensure_connection()
+    fd = connection.connection.fileno()
+    assert _socket_of(fd).startswith("socket:")
+    seen = list(readahead.read_ahead(lambda: iter([_socket_of(fd)]), suggest=False))
+    assert seen == ["/dev/null"]
+    with connection.cursor() as cursor:  # the parent's connection is untouched
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+def test_the_reading_process_is_killed_by_the_kernel_when_its_parent_dies():
+    def death_signal() -> int:
+        # prctl(PR_GET_PDEATHSIG) in the child itself: the kernel's promise, not a later check of the parent.
+        libc = ctypes.CDLL(None)
+        value = ctypes.c_int()
+        libc.prctl(2, ctypes.byref(value), 0, 0, 0)
+        return value.value
+
+    assert list(readahead.read_ahead(lambda: iter([death_signal()]), suggest=False)) == [signal.SIGKILL]
 
 
 def test_records_come_in_order_across_chunks():

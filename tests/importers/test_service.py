@@ -1,5 +1,6 @@
 """import_file end to end: real files from PubMed, through format detection, into the database."""
 
+import dataclasses
 import gzip
 import io
 import json
@@ -310,3 +311,18 @@ def test_each_import_writes_one_line_to_the_log_with_its_counts_and_outcome(capl
     assert "import run none" not in lines[1][1]
     assert lines[2][0] == "WARNING"
     assert lines[2][1].startswith("import of broken.nbib (medline): refused;")
+
+
+def test_a_reader_that_fails_in_a_way_it_does_not_say_refuses_the_file_with_the_reason(monkeypatch):
+    real = READERS["pubmed_xml"].read
+
+    def breaks(stream, *, source):
+        yield from real(stream, source=source)
+        raise MemoryError("no more room")
+
+    monkeypatch.setitem(READERS, "pubmed_xml", dataclasses.replace(READERS["pubmed_xml"], read=breaks))
+    result = import_file(file=PUBMED / "biopython" / "pubmed4.xml")
+
+    assert [problem.message for problem in result.refused] == ["the file could not be read: MemoryError: no more room"]
+    assert not result.written
+    assert not CaseReport.objects.exists()
