@@ -128,6 +128,10 @@ DATABASE_ROUTERS = ["casebase.routers.PrimaryReplicaRouter"]
 for config in DATABASES.values():
     if config["ENGINE"] == "django.db.backends.postgresql":
         config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # SQLite in write-ahead-log mode: the pages read the last committed data while an import or a job writes,
+    # instead of waiting on (and then refusing with) the writer's lock. The mode stays with the database file.
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config.setdefault("OPTIONS", {}).setdefault("init_command", "PRAGMA journal_mode=WAL")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

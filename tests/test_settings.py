@@ -101,3 +101,45 @@ def test_replicas_run_without_the_jit_compiler_too():
         [sys.executable, "-c", check], env=environment, capture_output=True, text=True, cwd=settings.BASE_DIR
     )
     assert result.stdout.strip() == "-c jit=off | -c jit=off", result.stderr
+
+
+def test_sqlite_reads_the_last_committed_data_while_another_connection_writes(tmp_path, django_db_blocker):
+    """The site's SQLite settings put the database in write-ahead-log mode: a page reads while an import's
+    transaction holds the write lock, instead of waiting on it and answering 503."""
+    import json
+    import sqlite3
+
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    path = tmp_path / "db.sqlite3"
+    options = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            CHECK.replace(
+                "print(s.DATABASES['default']['ENGINE'], s.DEBUG)",
+                "import json; print(json.dumps(s.DATABASES['default']))",
+            ),
+        ],
+        env={**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, "DATABASE_URL": f"sqlite:///{path}"},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=True,
+    )
+    config = json.loads(options.stdout)
+    config["OPTIONS"]["timeout"] = 0.2
+    reader = DatabaseWrapper({**config, "TIME_ZONE": None})
+    with django_db_blocker.unblock():
+        with reader.cursor() as cursor:
+            assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            cursor.execute("CREATE TABLE report (id INTEGER PRIMARY KEY)")
+            cursor.execute("INSERT INTO report VALUES (1)")
+        writer = sqlite3.connect(path, isolation_level=None, timeout=0.2)
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("INSERT INTO report VALUES (2)")
+        with reader.cursor() as cursor:
+            assert cursor.execute("SELECT count(*) FROM report").fetchone()[0] == 1
+        writer.execute("COMMIT")
+        writer.close()
+        reader.close()
