@@ -38,7 +38,7 @@ class CaseReportListView(TemplateView):
         filterset = CaseReportFilter(request.GET or None, request=request, queryset=CaseReport.objects.for_list())
         status, listed, search_error, missing = 200, filterset, None, None
         if filterset.is_bound and not filterset.is_valid():
-            # A search it cannot read: the message and the syntax, beside what the other filters select.
+            # A search it cannot read: the message and the syntax, and the facets of what the other filters select.
             search_error = filterset.search_error()
             if search_error is None:
                 return self.render_to_response(self.get_context_data(filter=filterset, object_list=[]), status=400)
@@ -62,8 +62,10 @@ class CaseReportListView(TemplateView):
             search_error=search_error,
             syntax_help=SYNTAX_HELP if search_error else None,
             missing_identifier=missing,
-            object_list=results.reports,
-            page_obj=results.paging,
+            # A search it cannot read lists nothing (what it would find is unknown); the facets of the other
+            # filters stay, to narrow by once the search is corrected.
+            object_list=[] if search_error else results.reports,
+            page_obj=None if search_error else results.paging,
             too_many_to_rank=results.too_many_to_rank,
             facets=results.facets,
             facet_sample=results.facet_sample,

@@ -92,7 +92,7 @@ def _dates(text: str) -> Q:
 
 def _sortable(date: str, *, last: bool) -> int:
     parts = [int(part) for part in date.split("/")]
-    year, month, day = (parts + [None, None])[:3]
+    year, month, day = ([*parts, None, None])[:3]
     if month is None:
         return year * 10000 + (9999 if last else 0)
     if day is None:

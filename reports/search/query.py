@@ -331,16 +331,16 @@ class _Parser:
         if token is None or token.kind == "close" or self.operator(token) is not None:
             raise QuerySyntaxError(
                 f"{operator} needs something after it, as in: fitbit {operator} chatbot "
-                f"(or put the word in quotes to search for it: \"{operator.lower()}\")."
+                f'(or put the word in quotes to search for it: "{operator.lower()}").'
             )
 
     def unary(self) -> "Node | None":
         token = self.peek()
-        if token.kind == "word" and token.text == "-" and (following := self.peek(1)) and following.glued:
-            if following.kind in ("open", "phrase"):
-                self.at += 1
-                node = self.primary()
-                return Not(node) if node is not None else None
+        following = self.peek(1)
+        if token.text == "-" and following is not None and following.glued and following.kind in ("open", "phrase"):
+            self.at += 1
+            node = self.primary()
+            return Not(node) if node is not None else None
         return self.primary()
 
     def primary(self) -> "Node | None":
@@ -392,7 +392,9 @@ class _Parser:
         self.at += 1  # the close
         self.depth -= 1
         if (after := self.peek()) is not None and after.kind == "tag":
-            raise QuerySyntaxError(f"A tag goes after words, not after parentheses: write (a{after.text} OR b{after.text}).")
+            raise QuerySyntaxError(
+                f"A tag goes after words, not after parentheses: write (a{after.text} OR b{after.text})."
+            )
         return node
 
     def tag(self) -> str | None:

@@ -112,7 +112,7 @@ def test_pubmeds_all_fields_tag_is_the_words_alone():
 def test_a_bare_identifier_is_recognised(text, identifier):
     query = parse(text)
     assert query.identifier == identifier
-    assert Field(identifier.kind, identifier.value) in ((query.root,) + getattr(query.root, "parts", ()))
+    assert Field(identifier.kind, identifier.value) in ((query.root, *getattr(query.root, "parts", ())))
 
 
 def test_a_number_among_words_is_a_word():
@@ -187,7 +187,7 @@ def test_the_limits_themselves_are_allowed():
 # Any text ---------------------------------------------------------------------------------------------------------
 
 QUERY_PIECES = [
-    *"()[]\"*-: /.",
+    *'()[]"*-: /.',
     "AND",
     "OR",
     "NOT",
@@ -218,7 +218,8 @@ def test_any_text_is_a_query_or_a_message_never_another_error(text):
     try:
         query = parse(text)
     except SearchError as error:
-        assert str(error)
-        return
-    assert isinstance(query, Query)
-    assert query.root is not None
+        message = str(error)
+        assert message
+    else:
+        assert isinstance(query, Query)
+        assert query.root is not None
