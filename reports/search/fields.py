@@ -8,7 +8,18 @@ the words it searches in the index. Names compare ignoring case; MeSH headings b
 
 from django.db.models import Q
 
-from reports.models import Author, Diagnosis, Finding, MeshHeading, Patient, ReportPublicationType, Treatment
+from reports.models import (
+    Author,
+    Condition,
+    Diagnosis,
+    Finding,
+    Intervention,
+    MeshDescriptor,
+    MeshHeading,
+    Patient,
+    ReportPublicationType,
+    Treatment,
+)
 from reports.search import mapping
 from reports.search.query import Field
 
@@ -124,9 +135,12 @@ def _headings(text: str, *, explode: bool, major: bool) -> Q:
         links = links.filter(is_major=True)
     if not uis:  # a heading the shipped MeSH does not have: by its name as indexed
         return Q(pk__in=links.filter(descriptor__name__iexact=text).values("report_id"))
-    found = Q(pk__in=links.filter(descriptor__ui__in=uis).values("report_id"))
+    # The descriptors first, by the index on their UI (partial: it holds the descriptors that have one), then their
+    # links by descriptor: a join from the links would read every link of every report.
+    descriptors = MeshDescriptor.objects.filter(ui__in=uis).exclude(ui="")
+    found = Q(pk__in=links.filter(descriptor__in=descriptors).values("report_id"))
     if not major:
-        diagnoses = Diagnosis.objects.held().filter(condition__mesh_ui__in=uis)
-        treatments = Treatment.objects.filter(intervention__mesh_ui__in=uis)
+        diagnoses = Diagnosis.objects.held().filter(condition__in=Condition.objects.filter(mesh_ui__in=uis))
+        treatments = Treatment.objects.filter(intervention__in=Intervention.objects.filter(mesh_ui__in=uis))
         found |= Q(pk__in=diagnoses.values("patient__report_id")) | Q(pk__in=treatments.values("patient__report_id"))
     return found
