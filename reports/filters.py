@@ -19,7 +19,7 @@ from reports.models import (
 )
 from reports.search.engine import matching
 from reports.search.listing import Selection
-from reports.search.query import SearchError, parse
+from reports.search.query import Identifier, SearchError, parse
 
 # These describe one patient and are applied together (see CaseReportFilter.selection), so that
 # "female, aged 40-60, given LDN, improved" matches a report only when the same patient is all of that.
@@ -88,7 +88,9 @@ class CaseReportFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
         method="filter_text",
-        help_text='Words anywhere in the report; "an exact phrase"; -word to leave out; or between alternatives.',
+        help_text='Words anywhere in the report; "an exact phrase"; AND, OR, NOT (or -word) and parentheses; '
+        "naltrex* for word beginnings; tags such as schwannoma[ti], Sjogren Syndrome[mh], Smith J[au]; "
+        "a PMID, DOI or PMCID opens its report.",
     )
 
     # Patient-level filters: combined in selection(), never applied one by one.
@@ -141,6 +143,24 @@ class CaseReportFilter(django_filters.FilterSet):
         model = CaseReport
         fields = []
         form = CaseReportFilterForm
+
+    def search_error(self) -> str | None:
+        """Why the search text cannot be used, when it is the only filter that cannot: the page then lists what the
+        other filters select (without_search()) beside the message and the syntax."""
+        if not self.is_bound or self.is_valid() or set(self.errors) != {"q"}:
+            return None
+        return " ".join(self.errors["q"])
+
+    def without_search(self) -> "CaseReportFilter":
+        data = self.data.copy()
+        data.pop("q", None)
+        return type(self)(data, request=self.request, queryset=self.queryset)
+
+    def identifier(self) -> Identifier | None:
+        """The PMID, DOI or PMCID the search is, when it is one alone."""
+        if not self.is_bound or not self.is_valid() or self.form.cleaned_data.get("q") is None:
+            return None
+        return self.form.cleaned_data["q"].identifier
 
     def filter_queryset(self, queryset):
         # What `qs` gives, and so downloads and the export command: every selected report in the list's order.

@@ -17,6 +17,7 @@ from reports.jobs import exports, running
 from reports.models import CaseReport, Condition, Intervention, Job, Patient
 from reports.patient_filters import PatientFilter
 from reports.search import listing
+from reports.search.query import SYNTAX_HELP
 
 logger = logging.getLogger(__name__)
 
@@ -35,24 +36,42 @@ class CaseReportListView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         filterset = CaseReportFilter(request.GET or None, request=request, queryset=CaseReport.objects.for_list())
+        status, listed, search_error, missing = 200, filterset, None, None
         if filterset.is_bound and not filterset.is_valid():
-            return self.render_to_response(self.get_context_data(filter=filterset, object_list=[]), status=400)
+            # A search it cannot read: the message and the syntax, and the facets of what the other filters select.
+            search_error = filterset.search_error()
+            if search_error is None:
+                return self.render_to_response(self.get_context_data(filter=filterset, object_list=[]), status=400)
+            status, listed = 400, filterset.without_search()
+            listed.is_valid()
+        identifier = listed.identifier()
+        if identifier is not None:
+            # A bare PMID, DOI or PMCID opens its report; one casebase does not have is searched, and said so.
+            report = listing.identified(identifier=identifier)
+            if report is not None:
+                return redirect(report)
+            missing = listing.missing(identifier=identifier)
         results = listing.page(
-            selection=filterset.selection(),
+            selection=listed.selection(),
             rows=CaseReport.objects.for_list(),
             current=request.GET,
             per_page=settings.REPORTS_PER_PAGE,
         )
         context = self.get_context_data(
             filter=filterset,
-            object_list=results.reports,
-            page_obj=results.paging,
+            search_error=search_error,
+            syntax_help=SYNTAX_HELP if search_error else None,
+            missing_identifier=missing,
+            # A search it cannot read lists nothing (what it would find is unknown); the facets of the other
+            # filters stay, to narrow by once the search is corrected.
+            object_list=[] if search_error else results.reports,
+            page_obj=None if search_error else results.paging,
             too_many_to_rank=results.too_many_to_rank,
             facets=results.facets,
             facet_sample=results.facet_sample,
             narrowings=results.narrowings,
         )
-        return self.render_to_response(context)
+        return self.render_to_response(context, status=status)
 
 
 class CaseReportDetailView(DetailView):

@@ -554,3 +554,93 @@ def test_the_report_page_says_what_a_treatment_was_given_for(client, seed_report
     naltrexone.save()
     page = client.get(seed_report.get_absolute_url()).content.decode()
     assert "for Sjogren's syndrome</span>" in html_lib.unescape(page)
+
+
+# Identifiers and the query language on the list -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed", ["25364329", "10.1007/s00586-014-3574-2", "https://doi.org/10.1007/S00586-014-3574-2", "PMC4321"]
+)
+def test_a_pasted_pmid_doi_or_pmcid_opens_its_report(client, typed):
+    report = make_report(title="L4 and L5 spondylectomy", pmid=25364329, doi="10.1007/s00586-014-3574-2")
+    CaseReport.objects.filter(pk=report.pk).update(pmcid="PMC4321")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, {"q": typed})
+    assert response.status_code == 302
+    assert response["Location"] == report.get_absolute_url()
+    assert len(queries) == 1  # the report with that identifier
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("25364329", "No report has PMID 25364329."),
+        ("10.7759/cureus.4225", "No report has DOI 10.7759/cureus.4225."),
+        ("pmc6510571", "No report has PMCID PMC6510571."),
+    ],
+)
+def test_an_identifier_casebase_does_not_have_is_searched_and_said_so(client, typed, message):
+    make_report(title="Another report", pmid=1)
+    response = client.get(LIST, {"q": typed})
+    assert response.status_code == 200
+    assert message in text(response)
+    assert "0 reports" in text(response)
+
+
+def test_a_bare_number_no_report_has_as_its_pmid_still_finds_the_reports_that_mention_it(client):
+    make_report(title="The 2019 outbreak")
+    response = client.get(LIST, {"q": "2019"})
+    assert "No report has PMID 2019." in text(response)
+    assert [r.title for r in response.context["object_list"]] == ["The 2019 outbreak"]
+
+
+def test_a_missing_identifier_costs_one_query_more_than_the_same_search_by_tag(client):
+    make_report(title="Another report", pmid=1)
+    with CaptureQueriesContext(connection) as tagged:
+        client.get(LIST, {"q": "10.7759/cureus.4225[doi]"})
+    with CaptureQueriesContext(connection) as bare:
+        client.get(LIST, {"q": "10.7759/cureus.4225"})
+    # The one more: the report with that DOI, looked for before the list is read.
+    assert len(bare) == len(tagged) + 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("schwannoma[xyz]", "casebase does not know the tag [xyz]."),
+        ("(fitbit OR chatbot", "An opening parenthesis ( is not closed"),
+        ("fitbit NOT", "NOT needs something after it"),
+    ],
+)
+def test_a_query_it_cannot_read_shows_the_syntax_and_the_page_still_works(client, seed_report, typed, message):
+    response = client.get(LIST, {"q": typed, "sex": "female"})
+    assert response.status_code == 400
+    page = text(response)
+    assert message in page
+    assert "How to search:" in page
+    assert "fitbit NOT chatbot or fitbit -chatbot" in page
+    assert "schwannoma[ti]" in page
+    # Nothing is listed, but the other filters and their facets are there.
+    assert "Nothing is listed until the search can be read" in page
+    assert response.context["object_list"] == []
+    assert "Patient sex" in page
+    assert '<h2 id="facets-heading">Narrow by</h2>' in response.content.decode()
+    assert f'value="{escape(typed)}"' in response.content.decode()  # what was typed stays in the box
+
+
+def test_another_filter_that_cannot_be_used_shows_no_list(client, seed_report):
+    response = client.get(LIST, {"q": "fitbit NOT", "year_min": "abc"})
+    assert response.status_code == 400
+    assert "Some filters could not be used" in text(response)
+    assert response.context["object_list"] == []
+
+
+def test_fitbit_not_chatbot_lists_what_fitbit_minus_chatbot_lists(client):
+    make_report(title="Fitbit steps")
+    make_report(title="Fitbit and a chatbot")
+    listed = {
+        typed: [r.title for r in client.get(LIST, {"q": typed}).context["object_list"]]
+        for typed in ("fitbit NOT chatbot", "fitbit -chatbot")
+    }
+    assert listed == {"fitbit NOT chatbot": ["Fitbit steps"], "fitbit -chatbot": ["Fitbit steps"]}

@@ -1,8 +1,9 @@
 """The full-text search index, kept by the database itself so that every write is searchable at once: admin
 edits, imports, `loaddata` and plain SQL alike.
 
-One document per case report, in four weights: A title and clinical terms (conditions, interventions and their
-synonyms), B index terms (keywords, MeSH, substances) and findings, C authors and journal, D abstract.
+One document per case report, in four weights on PostgreSQL: A title, B clinical terms (conditions, interventions
+and their synonyms), C index terms (keywords, MeSH, substances), findings, authors and journal, D abstract; so that
+a search in the title or the abstract alone ([ti], [ab]) is a weight, as it is a column on SQLite.
 
 PostgreSQL: table reports_searchindex (report_id, document tsvector) with a GIN index, in a text search
 configuration "casebase" (English stemming, accents removed by unaccent). Statement-level triggers with
@@ -11,7 +12,8 @@ SQLite: FTS5 table reports_search (rowid = report id; columns title, clinical, t
 tokenizer porter + unicode61 without diacritics. Row-level triggers refresh the touched report's row.
 
 install() is idempotent and runs after every `migrate` (reports/apps.py): SQLite drops a table's triggers when a
-migration rebuilds the table, and install() puts them back. reports/search/engine.py is the only code that reads
+migration rebuilds the table, and install() puts them back; a database whose documents were written by an older
+definition (DOCUMENT_VERSION) has them rewritten. reports/search/engine.py is the only code that reads
 these tables. This module imports nothing of casebase, so that the models' writers (imports, suggestions) can use it
 from below the rest of reports/search/.
 """
@@ -114,10 +116,9 @@ def _postgresql_install() -> list[str]:
             AND NOT EXISTS (SELECT 1 FROM reports_casereport r WHERE r.id = s.report_id);
           INSERT INTO reports_searchindex (report_id, document)
           SELECT r.id,
-                 setweight(to_tsvector('casebase',
-                   r.title || ' ' || r.vernacular_title || ' ' || {CLINICAL.format(agg=agg)}), 'A')
-              || setweight(to_tsvector('casebase', {TERMS.format(agg=agg)}), 'B')
-              || setweight(to_tsvector('casebase', {PEOPLE.format(agg=agg)}), 'C')
+                 setweight(to_tsvector('casebase', r.title || ' ' || r.vernacular_title), 'A')
+              || setweight(to_tsvector('casebase', {CLINICAL.format(agg=agg)}), 'B')
+              || setweight(to_tsvector('casebase', {TERMS.format(agg=agg)} || ' ' || {PEOPLE.format(agg=agg)}), 'C')
               || setweight(to_tsvector('casebase', r.abstract), 'D')
           FROM reports_casereport r WHERE r.id = ANY(ids)
           ON CONFLICT (report_id) DO UPDATE SET document = EXCLUDED.document;
@@ -318,13 +319,30 @@ def index_size(connection) -> tuple[int, int]:
         return cursor.fetchone()
 
 
+# Raised whenever the documents' definition changes, so that install() (after `migrate`) rewrites them all.
+# PostgreSQL keeps it as the comment on its index table; SQLite's documents have not changed since version 1.
+DOCUMENT_VERSION = 2
+
+
+def _stored_version(connection) -> int:
+    if _vendor(connection) != "postgresql":
+        return DOCUMENT_VERSION
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT obj_description('reports_searchindex'::regclass, 'pg_class')")
+        comment = cursor.fetchone()[0] or ""
+    return int(comment.removeprefix("casebase search document ")) if comment.startswith("casebase search") else 1
+
+
 def install(connection) -> None:
-    """Create (or re-create) the index, its triggers and functions; rebuild the documents when any are missing."""
+    """Create (or re-create) the index, its triggers and functions; rebuild the documents when any are missing or
+    were written by an older definition."""
     vendor = _vendor(connection)
     _execute(connection, _postgresql_install() if vendor == "postgresql" else _sqlite_install())
     documents, reports = index_size(connection)
-    if documents != reports:
+    if documents != reports or _stored_version(connection) != DOCUMENT_VERSION:
         rebuild(connection)
+    if vendor == "postgresql":
+        _execute(connection, [f"COMMENT ON TABLE reports_searchindex IS 'casebase search document {DOCUMENT_VERSION}'"])
 
 
 def rebuild(connection) -> None:

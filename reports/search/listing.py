@@ -19,7 +19,7 @@ from reports.models import CaseReport
 from reports.search import engine, facets
 from reports.search.facets import Facet, Narrowing
 from reports.search.paging import CappedPaginator, Matches
-from reports.search.query import Query
+from reports.search.query import Identifier, Query
 
 NEWEST = CaseReport._meta.ordering
 # The orders a list can be asked for besides relevance (the sort filter's choices).
@@ -113,3 +113,17 @@ def _matches(selection: Selection, *, rows: QuerySet, limit: int) -> tuple[Match
     # page's and the facets' newest ids are read.
     newest = selection.reports.order_by(*NEWEST)
     return Matches(newest, rows=rows, limit=limit, counted=limit + 1, at_least=settings.FACET_SAMPLE), False
+
+
+IDENTIFIER_NAMES = {"pmid": "PMID", "doi": "DOI", "pmcid": "PMCID"}
+
+
+def identified(*, identifier: Identifier) -> CaseReport | None:
+    """The report with this PMID, DOI or PMCID, if casebase has it."""
+    value = int(identifier.value) if identifier.kind == "pmid" else identifier.value
+    return CaseReport.objects.filter(**{identifier.kind: value}).first()
+
+
+def missing(*, identifier: Identifier) -> str:
+    """What the list says above a search for an identifier no report has."""
+    return f"No report has {IDENTIFIER_NAMES[identifier.kind]} {identifier.value}."
