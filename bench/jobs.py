@@ -307,9 +307,10 @@ def main() -> None:
                         homes = []
                         checked = check_upload_through_a_job(session, base, big)
                         summary = re.search(r'<p class="import-summary">(.*?)</p>', checked["page"], re.S)
+                        seen = list(dict.fromkeys(checked["progress"]))  # each figure the page showed, in order
                         print(
                             f"admin dry run of {big.stat().st_size / 1e6:.1f} MB ({records} records) as a job: "
-                            f"{checked['seconds']:.1f} s; progress seen: {checked['progress'][::10]}; "
+                            f"{checked['seconds']:.1f} s; progress seen: {seen}; "
                             f"result: {summary.group(1).strip() if summary else checked['page'][-2000:]}"
                         )
         finally:

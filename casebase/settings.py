@@ -257,7 +257,7 @@ JOBS_DIR = env.path("JOBS_DIR", default=BASE_DIR / "var" / "jobs")
 JOBS_KEEP_DAYS = env.int("JOBS_KEEP_DAYS", default=7)
 # A running job's worker writes a heartbeat every JOBS_HEARTBEAT_SECONDS; one silent for JOBS_STALE_SECONDS whose
 # process is gone is marked failed.
-JOBS_HEARTBEAT_SECONDS = env.float("JOBS_HEARTBEAT_SECONDS", default=5)
+JOBS_HEARTBEAT_SECONDS = env.float("JOBS_HEARTBEAT_SECONDS", default=1)
 JOBS_STALE_SECONDS = env.float("JOBS_STALE_SECONDS", default=60)
 # An export of at most this many reports is written while the request waits (about a second on PostgreSQL,
 # bench/jobs.py); a larger one is a job, downloaded from its page when complete.
