@@ -1,7 +1,9 @@
-"""The seed article, imported as its PubMed page without its curation file, is suggested as the curation file
-describes it: the reading of the text is checked against a curator's reading of the same abstract."""
+"""The seed article, imported without its curation file (as its PubMed page, or as its MEDLINE record), is suggested
+as the curation file describes it: the reading of the text is checked against a curator's reading of the same
+abstract."""
 
 import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -17,9 +19,12 @@ def curated():
     return tomllib.loads(SEED_CURATION.read_text(encoding="utf-8"))["patients"][0]
 
 
-@pytest.fixture
-def suggested():
-    result = import_file(file=SEED_PAGE, via="command")
+SEED_MEDLINE = Path(__file__).resolve().parent.parent / "data" / "medline" / "seed_31123647.nbib"
+
+
+@pytest.fixture(params=[SEED_PAGE, SEED_MEDLINE], ids=["pubmed-page", "medline"])
+def suggested(request):
+    result = import_file(file=request.param, via="command")
     assert (result.created, result.suggested) == (1, 1)
     return Patient.objects.prefetch_related(
         "diagnoses__condition", "findings", "treatments__intervention", "treatments__outcomes", "treatments__target"
